@@ -1,0 +1,130 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ItemContext, ItemOperation } from '../node.type';
+import type { RequestField } from '../../transport';
+import { REQUEST_TYPE, sendRequest } from '../../transport';
+import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { checkEmail, getId, getRequiredText, getText, invalidParameter } from '../common/validate';
+
+const CODECS = ['alaw', 'ulaw', '729'];
+
+const properties: INodeProperties[] = [
+	{ ...companyIdField, description: 'Your own ID of the company the supplier belongs to. The company must exist in iTest.' },
+	{
+		displayName: 'Supplier ID',
+		name: 'supplierId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'S-12',
+		description: 'Your own ID for the supplier (the carrier whose routes are tested). iTest uses it to recognise the supplier in later calls.',
+	},
+	{
+		displayName: 'Supplier Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Carrier Route A',
+		description: 'The name shown for the supplier in iTest',
+	},
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'options',
+		default: 'std',
+		options: [
+			{ name: 'Voice', value: 'std', description: 'A voice route' },
+			{ name: 'SMS', value: 'sms', description: 'An SMS route' },
+		],
+		description: 'What the supplier carries',
+	},
+	{
+		displayName: 'Codec',
+		name: 'codec',
+		type: 'options',
+		default: 'alaw',
+		options: [
+			{ name: 'G.711 A-Law', value: 'alaw', description: 'Usual in Europe and most of the world (iTest\'s guide calls it G.729 Alaw)' },
+			{ name: 'G.711 µ-Law', value: 'ulaw', description: 'Usual in North America and Japan (iTest\'s guide calls it G.729 Ulaw)' },
+			{ name: 'G.729', value: '729', description: 'Compressed, low-bandwidth voice' },
+		],
+		description: 'The voice codec test calls through this supplier use by default',
+	},
+	{
+		displayName: 'Prefix',
+		name: 'prefix',
+		type: 'string',
+		default: '',
+		placeholder: '9901#',
+		description: 'Optional. Digits added in front of every number dialled through this supplier, e.g. a technical routing prefix.',
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: 'Optional. The supplier\'s email address, so test results can be shared with them quickly.',
+	},
+	requestOptionsField,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['supplier'], operation: ['upsert'] } },
+	properties,
+);
+
+async function execute(this: IExecuteFunctions, { itemIndex, connection }: ItemContext): Promise<INodeExecutionData> {
+	const companyId = getId.call(this, 'companyId', 'Company ID', itemIndex);
+	const supplierId = getId.call(this, 'supplierId', 'Supplier ID', itemIndex);
+	const name = getRequiredText.call(this, 'name', 'Supplier Name', itemIndex);
+	const type = getText.call(this, 'type', itemIndex).trim().toLowerCase();
+	if (type !== 'std' && type !== 'sms') {
+		throw invalidParameter.call(this, itemIndex, `Invalid Type "${type}": expected std or sms`, 'Choose Voice (std) or SMS (sms).');
+	}
+	const codec = getText.call(this, 'codec', itemIndex).trim().toLowerCase();
+	if (!CODECS.includes(codec)) {
+		throw invalidParameter.call(
+			this,
+			itemIndex,
+			`Invalid Codec "${codec}": expected alaw, ulaw or 729`,
+			'Choose G.711 A-Law (alaw), G.711 µ-Law (ulaw) or G.729 (729).',
+		);
+	}
+	const optional: RequestField[] = [];
+	const prefix = getText.call(this, 'prefix', itemIndex).trim();
+	if (prefix !== '') optional.push({ field: 'prefix', value: prefix, label: 'Prefix' });
+	const emailText = getText.call(this, 'email', itemIndex);
+	if (emailText.trim() !== '') {
+		optional.push({ field: 'email', value: checkEmail.call(this, emailText, 'Email', itemIndex), label: 'Email' });
+	}
+	const options = getOutputOptions.call(this, itemIndex);
+
+	const reply = await sendRequest.call(
+		this,
+		itemIndex,
+		connection,
+		{
+			type: REQUEST_TYPE.supplierUpsert,
+			action: `create or update supplier "${supplierId}"`,
+			query: [
+				{ field: 'cid', value: companyId, label: 'Company ID' },
+				{ field: 'sid', value: supplierId, label: 'Supplier ID' },
+				{ field: 'name', value: name, label: 'Supplier Name' },
+				{ field: 'type', value: type, label: 'Type' },
+				{ field: 'codec', value: codec, label: 'Codec' },
+				...optional,
+			],
+			expectedRoot: 'Supplier',
+			expectedRecord: supplierId,
+			expect: 'status',
+		},
+		options.settings,
+	);
+
+	return { json: toOutput({ companyId, supplierId }, reply, options) };
+}
+
+export const upsert: ItemOperation = { mode: 'eachItem', description, execute };
