@@ -105,14 +105,12 @@ export function readReplyText(text: string): ReadReplyResult {
 
 	const validation = XMLValidator.validate(sanitized.xml);
 	if (validation !== true) {
+		// The validator reports a cut-off document as one unclosed tag or as a list of open tags.
 		const reason = validation.err.msg;
-		// The validator reports a cut-off document as tags left unclosed.
-		const truncated = /^unclosed/i.test(reason);
-		return {
-			ok: false,
-			problem: truncated ? 'truncated' : 'malformed',
-			detail: `${reason} (line ${validation.err.line})`,
-		};
+		if (/^Unclosed tag|^Invalid '\[/.test(reason)) {
+			return { ok: false, problem: 'truncated', detail: 'the reply ends before all its elements are closed' };
+		}
+		return { ok: false, problem: 'malformed', detail: `${reason} (line ${validation.err.line})` };
 	}
 
 	let parsed: unknown;
