@@ -26,6 +26,8 @@ async function addLoginToBody(
 	const body = requestOptions.body;
 
 	if (body instanceof FormData) {
+		// NOTE: FormData writes text parts as UTF-8, so on uploads a login with characters beyond
+		// ASCII reaches iTest in UTF-8 even when Text Encoding is ISO-8859-1.
 		for (const [name, value] of login) body.append(name, value);
 		return requestOptions;
 	}

@@ -1,0 +1,76 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { ITestApi } from '../../credentials/ITestApi.credentials';
+
+const credentials = {
+	username: 'reseller',
+	password: 'p&ss=wörd',
+	baseUrl: 'http://127.0.0.1:1/',
+	userFieldName: 'API_95718',
+	passFieldName: 'API_84572',
+	textEncoding: 'latin1',
+};
+
+async function authenticate(body: IHttpRequestOptions['body'], overrides: object = {}) {
+	const credential = new ITestApi();
+	if (typeof credential.authenticate !== 'function') throw new Error('authenticate must be a function');
+	return await credential.authenticate({ ...credentials, ...overrides }, { url: 'http://127.0.0.1:1/', body });
+}
+
+describe('ITestApi authenticate', () => {
+	test('appends login to a form body', async () => {
+		const options = await authenticate('otp=abc');
+		expect(options.body).toBe('otp=abc&API_95718=reseller&API_84572=p%26ss%3Dw%F6rd');
+		expect(options.headers).toEqual({ 'Content-Type': 'application/x-www-form-urlencoded' });
+	});
+
+	test('creates a form body when there is none', async () => {
+		const options = await authenticate(undefined);
+		expect(options.body).toBe('API_95718=reseller&API_84572=p%26ss%3Dw%F6rd');
+	});
+
+	test('encodes the login in UTF-8 when chosen', async () => {
+		const options = await authenticate('', { textEncoding: 'utf8' });
+		expect(options.body).toBe('API_95718=reseller&API_84572=p%26ss%3Dw%C3%B6rd');
+	});
+
+	test('uses the configured field names', async () => {
+		const options = await authenticate('', { userFieldName: 'email', passFieldName: 'pass' });
+		expect(options.body).toBe('email=reseller&pass=p%26ss%3Dw%F6rd');
+	});
+
+	test('appends login parts to a multipart form', async () => {
+		const form = new FormData();
+		form.append('uploadfile', new Blob(['1\n']), 'numbers.txt');
+		const options = await authenticate(form);
+		const sent = options.body as FormData;
+		expect(sent).toBe(form);
+		expect(sent.get('API_95718')).toBe('reseller');
+		expect(sent.get('API_84572')).toBe('p&ss=wörd');
+		expect([...sent.keys()]).toEqual(['uploadfile', 'API_95718', 'API_84572']);
+	});
+
+	test('adds login keys to an object body', async () => {
+		const options = await authenticate({ a: '1' });
+		expect(options.body).toEqual({ a: '1', API_95718: 'reseller', API_84572: 'p&ss=wörd' });
+	});
+});
+
+describe('ITestApi definition', () => {
+	test('password is masked', () => {
+		const password = new ITestApi().properties.find((property) => property.name === 'password');
+		expect(password?.typeOptions).toEqual({ password: true });
+	});
+
+	test('defaults follow the API guide', () => {
+		const defaults = Object.fromEntries(new ITestApi().properties.map((property) => [property.name, property.default]));
+		expect(defaults).toEqual({
+			username: '',
+			password: '',
+			baseUrl: 'https://api.i-test.net/',
+			userFieldName: 'API_95718',
+			passFieldName: 'API_84572',
+			textEncoding: 'latin1',
+		});
+	});
+});
