@@ -1,5 +1,5 @@
-'use strict';
 // @ts-check
+'use strict';
 /**
  * Build pipeline: type-check, bundle, licence notices, icons and codex files.
  *

@@ -1,4 +1,4 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { FaultSpec } from '../../../emulator';
 import { binaryItem } from '../../harness';
@@ -37,7 +37,7 @@ function expectNoSecret(result: ExecuteNodeResult): void {
 const userItem = () => [{ json: { userPass: USER_PASS_VALUE } }];
 const upload = () => [binaryItem(Buffer.from('447700900001\n'), 'numbers.txt', 'text/plain')];
 
-const operations: Array<[string, Record<string, unknown>, (() => INodeExecutionData[]) | undefined]> = [
+const operations: Array<[string, INodeParameters, (() => INodeExecutionData[]) | undefined]> = [
 	['company upsert', { resource: 'company', operation: 'upsert', companyId: 'C-1', name: 'Acme', enabled: true }, undefined],
 	[
 		'user upsert',

@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import type { FaultSpec } from '../../../../emulator';
 import { runITest, thrownError, useEmulator } from '../setup';
 
@@ -5,7 +7,7 @@ const emulator = useEmulator();
 
 const companyUpsert = { resource: 'company', operation: 'upsert', companyId: 'C-2', name: 'Beta', enabled: true };
 
-async function failWith(fault: FaultSpec, parameters: Record<string, unknown> = companyUpsert) {
+async function failWith(fault: FaultSpec, parameters: INodeParameters = companyUpsert) {
 	emulator().setFault({ count: 1, ...fault });
 	return thrownError(await runITest(emulator(), parameters));
 }

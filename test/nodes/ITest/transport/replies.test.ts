@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { ITestApi } from '../../../../credentials/ITestApi.credentials';
 import { ITest } from '../../../../nodes/ITest/ITest.node';
 import { executeNode } from '../../../harness';
@@ -15,7 +17,7 @@ afterAll(async () => {
 	await server.close();
 });
 
-async function run(parameters: Record<string, unknown>, body: string) {
+async function run(parameters: INodeParameters, body: string) {
 	reply = { status: 200, headers: { 'content-type': 'text/xml' }, body };
 	return await executeNode({
 		nodeType: new ITest(),
