@@ -107,4 +107,17 @@ function loadPackedNode(unpacked) {
 	}
 }
 
-module.exports = { buildAndPack, runScanner, loadPackedNode };
+/**
+ * Runs the check that release and prepublishOnly run before publishing.
+ * @returns {{ status: number | null, output: string }}
+ */
+function runPublishCheck() {
+	const { spawnSync } = require('node:child_process');
+	const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'check-publish-metadata.mjs')], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
+	return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+module.exports = { buildAndPack, runScanner, loadPackedNode, runPublishCheck };

@@ -1,4 +1,4 @@
-import { buildAndPack, loadPackedNode, runScanner } from './pack';
+import { buildAndPack, loadPackedNode, runPublishCheck, runScanner } from './pack';
 
 // Building and packing takes several seconds.
 jest.setTimeout(120_000);
@@ -74,5 +74,22 @@ describe('packed package', () => {
 
 	test('scanner passes on the source tree', () => {
 		expect(runScanner('.', ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'])).toEqual({ passed: true });
+	});
+});
+
+describe('publishing', () => {
+	test('placeholder metadata blocks a release', () => {
+		expect(runPublishCheck()).toEqual({
+			status: 1,
+			output:
+				'Publishing refused: package.json still has placeholder values in author, homepage, repository.\n' +
+				'Set your own author, homepage and GitHub repository URL, then release again.\n',
+		});
+	});
+
+	test('release scripts run the check first', () => {
+		const scripts = packed.manifest.scripts as Record<string, string>;
+		expect(scripts.release).toBe('node scripts/check-publish-metadata.mjs && n8n-node release');
+		expect(scripts.prepublishOnly).toBe('node scripts/check-publish-metadata.mjs && n8n-node prerelease');
 	});
 });
