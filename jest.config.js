@@ -14,5 +14,19 @@ module.exports = {
 			testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 			transform: { '^.+\\.ts$': tsJest },
 		},
+		{
+			// One n8n process and one emulator serve every e2e test file: the global set-up
+			// starts them (installing n8n first when .n8n-runtime/ is missing) and the global
+			// teardown stops them. Tests use their own record IDs, so files do not interfere.
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			roots: ['<rootDir>/test/e2e'],
+			testMatch: ['**/*.test.ts'],
+			transform: { '^.+\\.ts$': tsJest },
+			globalSetup: '<rootDir>/test/e2e/global-setup.js',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
+		},
 	],
+	// The e2e reporter only records whether an e2e test failed, so the teardown keeps n8n's log.
+	reporters: ['default', '<rootDir>/test/e2e/scratch-reporter.js'],
 };

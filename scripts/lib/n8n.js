@@ -1,5 +1,5 @@
-'use strict';
 // @ts-check
+'use strict';
 
 // Runs the pinned n8n (from .n8n-runtime/, on its own Node 24) in a private user folder,
 // bound to loopback and with every feature that calls out to the internet switched off.
@@ -356,6 +356,86 @@ function signalGroup(pid, signal) {
 }
 
 /**
+ * @typedef {object} Owner
+ * @property {string} email
+ * @property {string} firstName
+ * @property {string} lastName
+ * @property {string} password n8n requires 8 or more characters with a digit and an upper-case letter
+ */
+
+/**
+ * @typedef {object} RestSession
+ * @property {string} cookie the `n8n-auth=...` cookie
+ * @property {string} browserId n8n ties the session to this `browser-id` header
+ */
+
+// n8n binds a session to the browser-id header sent at login; any fixed value works here.
+const BROWSER_ID = 'n8n-nodes-itest-scripts';
+
+/**
+ * Creates the owner account of a fresh n8n (possible once per user folder) or, when it
+ * exists, logs in as it. Returns a session for n8n's REST API.
+ * @param {N8nInstance} instance
+ * @param {Owner} owner
+ * @returns {Promise<RestSession>}
+ */
+async function openOwnerSession(instance, owner) {
+	const headers = { 'Content-Type': 'application/json', 'browser-id': BROWSER_ID };
+	let response = await httpRequest('POST', `${instance.url}rest/owner/setup`, {
+		headers,
+		body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+	});
+	if (response.status !== 200) {
+		response = await httpRequest('POST', `${instance.url}rest/login`, {
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+	}
+	if (response.status !== 200) {
+		throw new Error(`Logging in to n8n as ${owner.email} failed with HTTP ${response.status}: ${response.body}`);
+	}
+	const cookies = response.headers['set-cookie'] ?? [];
+	const cookie = cookies.map((entry) => entry.split(';')[0]).find((entry) => entry.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('n8n returned no n8n-auth session cookie after login');
+	return { cookie, browserId: BROWSER_ID };
+}
+
+/**
+ * Calls n8n's internal REST API (the one the editor uses) and returns the parsed `data` field.
+ * @param {N8nInstance} instance
+ * @param {RestSession} session
+ * @param {string} method
+ * @param {string} restPath e.g. 'workflows/abc'
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+async function restRequest(instance, session, method, restPath, body) {
+	const response = await httpRequest(method, `${instance.url}rest/${restPath}`, {
+		headers: { 'Content-Type': 'application/json', Cookie: session.cookie, 'browser-id': session.browserId },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	if (response.status !== 200) {
+		throw new Error(`n8n REST ${method} ${restPath} failed with HTTP ${response.status}: ${response.body}`);
+	}
+	return JSON.parse(response.body).data;
+}
+
+/**
+ * Publishes imported workflows through the REST API of the running n8n, as the editor's
+ * Publish button does. For many workflows this is much faster than one
+ * `n8n publish:workflow` process each.
+ * @param {N8nInstance} instance
+ * @param {RestSession} session
+ * @param {string[]} workflowIds
+ */
+async function publishWorkflows(instance, session, workflowIds) {
+	for (const workflowId of workflowIds) {
+		const workflow = await restRequest(instance, session, 'GET', `workflows/${workflowId}`);
+		await restRequest(instance, session, 'POST', `workflows/${workflowId}/activate`, { versionId: workflow.versionId });
+	}
+}
+
+/**
  * Builds the package with `npm run build` and packs it with `npm pack` into `destination`.
  * @param {string} destination
  * @returns {Promise<string>} the tarball path
@@ -385,5 +465,8 @@ module.exports = {
 	httpRequest,
 	startN8n,
 	waitForWebhooks,
+	openOwnerSession,
+	restRequest,
+	publishWorkflows,
 	buildAndPack,
 };

@@ -1,5 +1,5 @@
-'use strict';
 // @ts-check
+'use strict';
 
 // Installs and locates the real n8n used by the demo, `npm run dev` and the end-to-end tests.
 // n8n 2.41.1 requires Node >= 24 while this package is built with the system Node 20, so the

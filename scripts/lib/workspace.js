@@ -1,5 +1,5 @@
-'use strict';
 // @ts-check
+'use strict';
 
 // Reads the example credentials and workflows in examples/ and imports them into a real n8n.
 // Shared by the demo, `npm run dev` and the end-to-end tests.
