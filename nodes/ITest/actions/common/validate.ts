@@ -83,6 +83,31 @@ export function getRequiredText(
 	return value;
 }
 
+/**
+ * Reads an options parameter whose value may also arrive from an expression, and checks it is
+ * one of `choices` (pairs of API value and the label shown in the node). Case and spaces are ignored.
+ */
+export function getChoice(
+	this: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	choices: Array<[value: string, label: string]>,
+): string {
+	const value = getText.call(this, name, itemIndex).trim().toLowerCase();
+	if (choices.some(([choice]) => choice === value)) return value;
+
+	const values = choices.map(([choice]) => choice);
+	const expected = `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+	const options = choices.map(([choice, choiceLabel]) => `${choiceLabel} (${choice})`);
+	throw invalidParameter.call(
+		this,
+		itemIndex,
+		`Invalid ${label} ${show(value)}: expected ${expected}`,
+		`Choose ${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}.`,
+	);
+}
+
 export function checkEmail(this: IExecuteFunctions, value: string, label: string, itemIndex: number): string {
 	const email = value.trim();
 	if (!EMAIL.test(email)) {

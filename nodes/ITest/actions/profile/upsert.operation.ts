@@ -4,14 +4,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemContext, ItemOperation } from '../node.type';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { TEST_TYPES } from '../common/choices';
 import {
 	checkIpAddress,
 	checkPhoneNumber,
+	getChoice,
 	getId,
 	getRequiredText,
 	getText,
 	getWholeNumber,
-	invalidParameter,
 } from '../common/validate';
 
 /** iTest's value for "pick a random source number". */
@@ -109,10 +110,7 @@ async function execute(this: IExecuteFunctions, { itemIndex, connection }: ItemC
 	const companyId = getId.call(this, 'companyId', 'Company ID', itemIndex);
 	const profileId = getId.call(this, 'profileId', 'Profile ID', itemIndex);
 	const name = getRequiredText.call(this, 'name', 'Profile Name', itemIndex);
-	const type = getText.call(this, 'type', itemIndex).trim().toLowerCase();
-	if (type !== 'std' && type !== 'sms') {
-		throw invalidParameter.call(this, itemIndex, `Invalid Type "${type}": expected std or sms`, 'Choose Voice (std) or SMS (sms).');
-	}
+	const type = getChoice.call(this, 'type', 'Type', itemIndex, TEST_TYPES);
 	const gatewayIp = checkIpAddress.call(this, getText.call(this, 'gatewayIp', itemIndex), 'Gateway IP Address', itemIndex);
 	const port = getWholeNumber.call(this, 'gatewayPort', 'Gateway Port', itemIndex, { min: 1, max: 65535 });
 	const sourceNumber = readSourceNumber.call(this, itemIndex);

@@ -5,9 +5,14 @@ import type { ItemContext, ItemOperation } from '../node.type';
 import type { RequestField } from '../../transport';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
-import { checkEmail, getId, getRequiredText, getText, invalidParameter } from '../common/validate';
+import { TEST_TYPES } from '../common/choices';
+import { checkEmail, getChoice, getId, getRequiredText, getText } from '../common/validate';
 
-const CODECS = ['alaw', 'ulaw', '729'];
+const CODECS: Array<[string, string]> = [
+	['alaw', 'G.711 A-Law'],
+	['ulaw', 'G.711 µ-Law'],
+	['729', 'G.729'],
+];
 
 const properties: INodeProperties[] = [
 	{ ...companyIdField, description: 'Your own ID of the company the supplier belongs to. The company must exist in iTest.' },
@@ -80,19 +85,8 @@ async function execute(this: IExecuteFunctions, { itemIndex, connection }: ItemC
 	const companyId = getId.call(this, 'companyId', 'Company ID', itemIndex);
 	const supplierId = getId.call(this, 'supplierId', 'Supplier ID', itemIndex);
 	const name = getRequiredText.call(this, 'name', 'Supplier Name', itemIndex);
-	const type = getText.call(this, 'type', itemIndex).trim().toLowerCase();
-	if (type !== 'std' && type !== 'sms') {
-		throw invalidParameter.call(this, itemIndex, `Invalid Type "${type}": expected std or sms`, 'Choose Voice (std) or SMS (sms).');
-	}
-	const codec = getText.call(this, 'codec', itemIndex).trim().toLowerCase();
-	if (!CODECS.includes(codec)) {
-		throw invalidParameter.call(
-			this,
-			itemIndex,
-			`Invalid Codec "${codec}": expected alaw, ulaw or 729`,
-			'Choose G.711 A-Law (alaw), G.711 µ-Law (ulaw) or G.729 (729).',
-		);
-	}
+	const type = getChoice.call(this, 'type', 'Type', itemIndex, TEST_TYPES);
+	const codec = getChoice.call(this, 'codec', 'Codec', itemIndex, CODECS);
 	const optional: RequestField[] = [];
 	const prefix = getText.call(this, 'prefix', itemIndex).trim();
 	if (prefix !== '') optional.push({ field: 'prefix', value: prefix, label: 'Prefix' });

@@ -5,10 +5,13 @@ import type { ItemContext, ItemOperation } from '../node.type';
 import type { RequestField } from '../../transport';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
-import { checkEmail, getFlag, getId, getRequiredText, getText, invalidParameter } from '../common/validate';
+import { checkEmail, getChoice, getFlag, getId, getRequiredText, getText } from '../common/validate';
 import { userIdField } from './fields';
 
-const ROLES = ['admin', 'user'];
+const ROLES: Array<[string, string]> = [
+	['admin', 'Company Administrator'],
+	['user', 'Standard User'],
+];
 
 const properties: INodeProperties[] = [
 	{ ...companyIdField, description: 'Your own ID of the company the user belongs to. The company must exist in iTest.' },
@@ -78,15 +81,7 @@ async function execute(this: IExecuteFunctions, { itemIndex, connection }: ItemC
 	const firstName = getRequiredText.call(this, 'firstName', 'First Name', itemIndex);
 	const lastName = getRequiredText.call(this, 'lastName', 'Last Name', itemIndex);
 	const email = checkEmail.call(this, getText.call(this, 'email', itemIndex), 'Email', itemIndex);
-	const role = getText.call(this, 'role', itemIndex).trim().toLowerCase();
-	if (!ROLES.includes(role)) {
-		throw invalidParameter.call(
-			this,
-			itemIndex,
-			`Invalid Role "${role}": expected admin or user`,
-			'Choose Company Administrator (admin) or Standard User (user).',
-		);
-	}
+	const role = getChoice.call(this, 'role', 'Role', itemIndex, ROLES);
 	const state = getFlag.call(this, 'enabled', 'Enabled', itemIndex);
 	const password = getText.call(this, 'password', itemIndex);
 	const options = getOutputOptions.call(this, itemIndex);

@@ -44,6 +44,12 @@ describe('supplier upsert', () => {
 		expect(emulator().state.getSupplier('C-1', 'S-12')).toMatchObject({ codec: '729', prefix: '9901#', email: 'noc@carrier.example' });
 	});
 
+	test('bad codec lists the choices', async () => {
+		const error = thrownError(await runITest(emulator(), { ...base, codec: 'opus' }));
+
+		expect(error.description).toBe('Choose G.711 A-Law (alaw), G.711 µ-Law (ulaw) or G.729 (729).');
+	});
+
 	test.each([
 		[{ codec: 'opus' }, 'Invalid Codec "opus": expected alaw, ulaw or 729 [item 0]'],
 		[{ type: 'fax' }, 'Invalid Type "fax": expected std or sms [item 0]'],
