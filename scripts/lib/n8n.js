@@ -127,6 +127,16 @@ async function installPackage(instance, tarballPath) {
 		env: { PATH: process.env.PATH },
 		label: 'unpacking the package',
 	});
+	recordInstalledPackage(nodesDir, packageDir);
+	return packageDir;
+}
+
+/**
+ * Lists the package in `.n8n/nodes/package.json`, as n8n's own community-package installer does.
+ * @param {string} nodesDir
+ * @param {string} packageDir
+ */
+function recordInstalledPackage(nodesDir, packageDir) {
 	const version = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
 	const nodesManifest = path.join(nodesDir, 'package.json');
 	const manifest = fs.existsSync(nodesManifest)
@@ -134,6 +144,22 @@ async function installPackage(instance, tarballPath) {
 		: { name: 'installed-nodes', private: true, dependencies: {} };
 	manifest.dependencies = { ...manifest.dependencies, [PACKAGE_NAME]: version };
 	fs.writeFileSync(nodesManifest, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Installs the package from the working tree (package.json and the built dist/) the same way
+ * installPackage() installs a tarball, without packing it first. `npm run dev` calls it again
+ * after every rebuild, and n8n's hot reload picks up the new files.
+ * @param {N8nInstance} instance
+ * @returns {string} the package folder
+ */
+function installPackageFromWorkingTree(instance) {
+	const nodesDir = path.join(instance.userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.mkdirSync(packageDir, { recursive: true });
+	fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(packageDir, 'package.json'));
+	fs.cpSync(path.join(repoRoot, 'dist'), path.join(packageDir, 'dist'), { recursive: true, force: true });
+	recordInstalledPackage(nodesDir, packageDir);
 	return packageDir;
 }
 
@@ -230,25 +256,36 @@ function httpRequest(method, url, options = {}) {
  * @property {string} logPath
  * @property {() => string} logTail returns the last lines n8n printed
  * @property {() => Promise<void>} stop
+ * @property {Promise<number | null>} exited resolves with the exit code when the n8n process ends
  */
 
 /**
  * Starts `n8n start` for the instance and waits until it has finished starting and serves
  * requests. Output goes to `<home>/n8n.log`.
  * @param {N8nInstance} instance
- * @param {{ timeoutMs?: number }} [options]
+ * @param {{ timeoutMs?: number, echo?: (text: string) => void }} [options] echo also receives n8n's output as it arrives
  * @returns {Promise<RunningN8n>}
  */
 async function startN8n(instance, options = {}) {
 	const logPath = path.join(instance.home, 'n8n.log');
 	const logFd = fs.openSync(logPath, 'a');
+	const echo = options.echo;
 	// detached puts n8n and its task runner in their own process group, so stop() ends both.
 	const child = spawn(node24Path, [n8nBinPath, 'start'], {
 		cwd: instance.home,
 		env: instance.env,
-		stdio: ['ignore', logFd, logFd],
+		stdio: echo ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
 		detached: true,
 	});
+	if (echo) {
+		/** @param {Buffer} chunk */
+		const record = (chunk) => {
+			fs.appendFileSync(logPath, chunk);
+			echo(chunk.toString('utf8'));
+		};
+		child.stdout?.on('data', record);
+		child.stderr?.on('data', record);
+	}
 	fs.closeSync(logFd);
 	const pid = child.pid;
 	if (pid === undefined) throw new Error(`n8n could not be started with ${node24Path}`);
@@ -256,11 +293,12 @@ async function startN8n(instance, options = {}) {
 	/** @type {number | null} */
 	let exitCode = null;
 	let exited = false;
+	/** @type {Promise<number | null>} */
 	const exitPromise = new Promise((resolve) => {
 		child.on('exit', (code) => {
 			exited = true;
 			exitCode = code;
-			resolve(undefined);
+			resolve(code);
 		});
 	});
 
@@ -302,7 +340,7 @@ async function startN8n(instance, options = {}) {
 		if (fs.readFileSync(logPath, 'utf8').includes('Editor is now accessible')) {
 			try {
 				const response = await httpRequest('GET', `${instance.url}healthz/readiness`, { timeoutMs: 2000 });
-				if (response.status === 200) return { pid, logPath, logTail, stop };
+				if (response.status === 200) return { pid, logPath, logTail, stop, exited: exitPromise };
 			} catch {
 				// Not listening yet.
 			}
@@ -460,6 +498,7 @@ module.exports = {
 	makeScratchDir,
 	prepareInstance,
 	installPackage,
+	installPackageFromWorkingTree,
 	runProcess,
 	runN8nCommand,
 	httpRequest,
