@@ -92,7 +92,7 @@ async function main() {
 
 	out('[1/6] n8n runtime');
 	const install = await runtime.ensureRuntime({ log: (line) => out(`      ${line}`) });
-	out(install.installed ? `      installed in ${install.seconds} s` : `      already installed in ${path.relative(runtime.repoRoot, runtime.runtimeDir)}/`);
+	if (!install.installed) out(`      already installed in ${path.relative(runtime.repoRoot, runtime.runtimeDir)}/`);
 
 	const home = n8n.makeScratchDir('demo');
 	/** @type {Array<() => Promise<void>>} */

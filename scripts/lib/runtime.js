@@ -143,7 +143,7 @@ async function ensureRuntime(options = {}) {
 	}
 
 	log(`Installing n8n ${N8N_VERSION} and Node 24 into ${path.relative(process.cwd(), runtimeDir) || runtimeDir}`);
-	log('  (an estimate: about 2 minutes with a warm npm cache, 4 when cold; 2.9 GB on disk)');
+	log('  (an estimate: 3 to 5 minutes, less with a warm npm cache; 2.9 GB on disk)');
 
 	// A partial node_modules from an interrupted run may hold half-extracted packages: start clean.
 	fs.rmSync(markerPath, { force: true });
