@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run demo`: runs the customer onboarding example in a real n8n 2.41.1 against the local
 // iTest emulator and prints what n8n returned and what the emulator now stores.
 //

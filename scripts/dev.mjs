@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run dev`: the pinned n8n 2.41.1 with its editor on http://127.0.0.1:5678, this package
 // loaded as a community package and rebuilt on every change, and the iTest emulator running,
 // so that workflows can be built by hand. Stop it with Ctrl+C.

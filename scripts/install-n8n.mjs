@@ -1,3 +1,4 @@
+// @ts-check
 // Installs the pinned n8n 2.41.1 and its Node 24 into .n8n-runtime/ (`npm run n8n:install`).
 // Reuses a complete install; `--force` reinstalls.
 import runtime from './lib/runtime.js';

