@@ -319,17 +319,38 @@ describe('number database uploads', () => {
 });
 
 describe('emulator faults', () => {
+	// Faults apply to the next matching request of any caller, so they target t=5010 (profile
+	// upsert), which no other e2e file sends.
+	const profile = (row: number, profileId: string): Item => ({
+		row,
+		companyId: 'OPS-C1',
+		profileId,
+		name: `Fault profile ${row}`,
+		type: 'sms',
+		gatewayIp: '192.0.2.10',
+		gatewayPort: 5060,
+		sourceNumber: '447700900123',
+		maxCallDuration: 60,
+		maxRingDuration: 30,
+	});
+
 	test('server error fails only that item', async () => {
-		await emulatorControl('POST', 'faults', { type: 'status', status: 503, t: '4010', count: 1 });
-		const output = await run('e2e/company-upsert', [
-			{ row: 1, companyId: 'OPS-C5', name: 'Fault One', enabled: true },
-			{ row: 2, companyId: 'OPS-C6', name: 'Fault Two', enabled: true },
-		]);
+		// HTTP 500 is final for the node (no retry), unlike 502, 503 and 504.
+		await emulatorControl('POST', 'faults', { type: 'status', status: 500, t: '5010', count: 1 });
+		const since = await lastRequestId();
+		const output = await run('e2e/profile-upsert', [profile(1, 'OPS-P5'), profile(2, 'OPS-P6')]);
 
 		expect(output).toHaveLength(2);
 		expect(output[0].success).toBe(false);
+		expect(output[0].itemIndex).toBe(0);
 		expect(output[0].inputRow).toBe('1');
-		expect(output[0].httpCode).toBe('503');
-		expect(output[1]).toEqual({ companyId: 'OPS-C6', status: 'Success', success: true, inputRow: '2' });
+		expect(output[0].httpCode).toBe('500');
+		expect(output[1]).toEqual({ companyId: 'OPS-C1', profileId: 'OPS-P6', status: 'Success', success: true, inputRow: '2' });
+		const requests = await requestsSince(since, '5010');
+		expect(requests.map((request) => [request.query.pid, request.httpStatus, request.fault])).toEqual([
+			['OPS-P5', 500, 'status'],
+			['OPS-P6', 200, null],
+		]);
+		expect(requests[1].query.srcn).toBe('447700900123');
 	}, TIMEOUT_MS);
 });
