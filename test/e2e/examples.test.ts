@@ -76,6 +76,21 @@ describe('customer onboarding example', () => {
 	}, TIMEOUT_MS);
 });
 
+describe('onboarding example with a missing field', () => {
+	test('fails before calling iTest', async () => {
+		const header = webhookHeader();
+		const since = await lastRequestId();
+		const response = await postJson(
+			'itest/onboarding',
+			{ companyName: 'No ID Ltd', userId: 'EX-U9', firstName: 'No', lastName: 'Id', email: 'no.id@example.com' },
+			{ headers: { [header.name]: header.value } },
+		);
+
+		expect(response.status).toBe(500);
+		expect(await emulatorRequests(since)).toEqual([]);
+	}, TIMEOUT_MS);
+});
+
 describe('bulk user import example', () => {
 	test('summarizes successes and failures', async () => {
 		const header = webhookHeader();
