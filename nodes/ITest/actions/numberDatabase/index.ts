@@ -17,13 +17,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Import Numbers',
 				value: 'importNumbers',
-				description: 'Upload a file of test numbers, one per line, into a company\'s Number Database',
+				description: 'Upload test numbers from a file or from input items into a company\'s Number Database',
 				action: 'Import numbers into the number database',
 			},
 			{
 				name: 'Set Breakout Permissions',
 				value: 'setBreakoutPermissions',
-				description: 'Upload the list of breakouts (country and destination group) a supplier may test',
+				description: 'Upload the list of breakouts (country and destination group) a supplier may test, from a file or from input items',
 				action: 'Set the breakout permissions of a supplier',
 			},
 		],
