@@ -7,7 +7,7 @@ import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from 
 import { getFlag, getId, getRequiredText } from '../common/validate';
 
 const properties: INodeProperties[] = [
-	companyIdField,
+	{ ...companyIdField, hint: 'Use the same ID every time for the same company: a new ID creates another company' },
 	{
 		displayName: 'Company Name',
 		name: 'name',

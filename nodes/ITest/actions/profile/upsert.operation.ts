@@ -30,6 +30,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'P-88',
 		description: 'Your own ID for the test profile. iTest uses it to recognise the profile in later calls.',
+		hint: 'Use the same ID every time for the same profile: a new ID creates another profile',
 	},
 	{
 		displayName: 'Profile Name',
@@ -59,6 +60,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: '192.0.2.10',
 		description: 'IP address (IPv4 or IPv6) of the SIP gateway that iTest sends test calls to. A host name is not accepted.',
+		hint: 'Numbers such as 192.0.2.10, not a name such as sip.example.com',
 	},
 	{
 		displayName: 'Gateway Port',
@@ -75,6 +77,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: '447700900123',
 		description: 'The caller number (A-number) iTest presents. Leave empty to let iTest pick a random number for each test.',
+		hint: 'Digits with the country code, such as 447700900123. Leave empty for a random number.',
 	},
 	{
 		displayName: 'Max Call Duration (Seconds)',

@@ -24,6 +24,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'S-12',
 		description: 'Your own ID for the supplier (the carrier whose routes are tested). iTest uses it to recognise the supplier in later calls.',
+		hint: 'Use the same ID every time for the same supplier: a new ID creates another supplier',
 	},
 	{
 		displayName: 'Supplier Name',
@@ -64,6 +65,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: '9901#',
 		description: 'Optional. Digits added in front of every number dialled through this supplier, e.g. a technical routing prefix.',
+		hint: 'Leave empty unless the supplier needs a routing prefix',
 	},
 	{
 		displayName: 'Email',

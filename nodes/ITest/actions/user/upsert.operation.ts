@@ -15,7 +15,7 @@ const ROLES: Array<[string, string]> = [
 
 const properties: INodeProperties[] = [
 	{ ...companyIdField, description: 'Your own ID of the company the user belongs to. The company must exist in iTest.' },
-	userIdField,
+	{ ...userIdField, hint: 'Use the same ID every time for the same person: a new ID creates another user' },
 	{
 		displayName: 'First Name',
 		name: 'firstName',
@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'Ada',
+		description: 'The user\'s first name, as iTest shows it',
 	},
 	{
 		displayName: 'Last Name',
@@ -31,6 +32,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'Lovelace',
+		description: 'The user\'s last name, as iTest shows it',
 	},
 	{
 		displayName: 'Email',
@@ -66,6 +68,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '',
 		description: 'Optional. Sets the user\'s iTest password; leave empty to keep the current one. Sent in the request body, never in the URL, and never shown in the output.',
+		hint: 'Leave empty to keep the user\'s current password',
 	},
 	requestOptionsField,
 ];
