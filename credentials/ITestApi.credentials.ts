@@ -35,15 +35,19 @@ async function addLoginToBody(
 		for (const [name, value] of login) body.append(name, value);
 		return requestOptions;
 	}
-	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
-		return { ...requestOptions, body: { ...body, ...Object.fromEntries(login) } };
-	}
 
-	const existing = typeof body === 'string' ? body : '';
+	// iTest's PHP server reads the login from form fields only, so an object body (n8n's credential
+	// test sends `{}`) becomes a form body rather than JSON.
+	let existing = typeof body === 'string' ? body : '';
+	if (body !== null && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) {
+		const fields = Object.entries(body).map(([name, value]): [string, string] => [name, String(value)]);
+		existing = encodeFormFields(fields, encoding);
+	}
 	const encodedLogin = encodeFormFields(login, encoding);
 	return {
 		...requestOptions,
 		body: existing ? `${existing}&${encodedLogin}` : encodedLogin,
+		json: false,
 		headers: { ...requestOptions.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
 	};
 }

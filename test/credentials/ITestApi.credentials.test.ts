@@ -50,9 +50,16 @@ describe('ITestApi authenticate', () => {
 		expect([...sent.keys()]).toEqual(['uploadfile', 'API_95718', 'API_84572']);
 	});
 
-	test('adds login keys to an object body', async () => {
-		const options = await authenticate({ a: '1' });
-		expect(options.body).toEqual({ a: '1', API_95718: 'reseller', API_84572: 'p&ss=wörd' });
+	test('turns an object body into a form', async () => {
+		const options = await authenticate({ a: '1 2' });
+		expect(options.body).toBe('a=1%202&API_95718=reseller&API_84572=p%26ss%3Dw%F6rd');
+		expect(options.headers).toEqual({ 'Content-Type': 'application/x-www-form-urlencoded' });
+		expect(options.json).toBe(false);
+	});
+
+	test('empty object body becomes the login form', async () => {
+		const options = await authenticate({});
+		expect(options.body).toBe('API_95718=reseller&API_84572=p%26ss%3Dw%F6rd');
 	});
 });
 

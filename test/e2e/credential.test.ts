@@ -29,6 +29,18 @@ describe('iTest API credential test', () => {
 		expect(requests[0].method).toBe('POST');
 		expect(requests[0].path).toBe('/');
 		expect(requests[0].httpStatus).toBe(200);
+		expect(requests[0].contentType).toBe('application/x-www-form-urlencoded');
+		expect(requests[0].login.user).toBe('reseller');
+		expect(requests[0].responseText).toContain('Missing field: t');
+	}, TIMEOUT_MS);
+
+	test('wrong password still passes, as documented', async () => {
+		const since = await lastRequestId();
+		const result = await testCredential(credentialData({ password: 'not-the-password' }));
+
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const requests = await emulatorRequests(since);
+		expect(requests[0].responseText).toContain('Invalid API login');
 	}, TIMEOUT_MS);
 
 	test('unreachable base URL fails', async () => {
