@@ -6,11 +6,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ITestConnection } from '../transport';
 import { getConnection } from '../transport';
+import { deadlinePassedError } from '../transport/errors';
+import { getRunDeadline } from './common/fields';
 import * as company from './company';
 import * as numberDatabase from './numberDatabase';
-import type { GroupResult, ITestResource, Operation } from './node.type';
+import type { GroupResult, ITestResource, ItemOperation, Operation } from './node.type';
 import * as profile from './profile';
+import type { ItemOutcome, NodeFailure } from './runSummary';
+import { describeStoppedRun } from './runSummary';
 import * as supplier from './supplier';
 import * as user from './user';
 
@@ -22,7 +27,6 @@ const OPERATIONS: Record<ITestResource, Record<string, Operation>> = {
 	numberDatabase: numberDatabase.operations,
 };
 
-type NodeFailure = NodeApiError | NodeOperationError;
 
 function toNodeFailure(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeFailure {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
@@ -45,33 +49,70 @@ function pairedItems(itemIndexes: number[]): INodeExecutionData['pairedItem'] {
 		: itemIndexes.map((item) => ({ item }));
 }
 
+/** Runs one item, or fails it unsent when the run deadline has passed. */
+async function runItem(
+	this: IExecuteFunctions,
+	operation: ItemOperation,
+	itemIndex: number,
+	connection: ITestConnection,
+): Promise<ItemOutcome> {
+	if (connection.deadline !== undefined && Date.now() >= connection.deadline.at) {
+		return { ok: false, failure: deadlinePassedError(this.getNode(), itemIndex, connection.deadline) };
+	}
+	try {
+		const output = await operation.execute.call(this, { itemIndex, connection });
+		return { ok: true, output: { ...output, pairedItem: { item: itemIndex } } };
+	} catch (error) {
+		return { ok: false, failure: toNodeFailure.call(this, error, itemIndex) };
+	}
+}
+
+/**
+ * Runs the items in order, one request at a time. Without Continue On Fail it stops sending at
+ * the first failure and throws the failure of the lowest failed item, with a description of
+ * which items were applied and which were not sent.
+ */
 async function runEachItem(
 	this: IExecuteFunctions,
-	operation: Extract<Operation, { mode: 'eachItem' }>,
+	operation: ItemOperation,
 	itemCount: number,
+	connection: ITestConnection,
 ): Promise<INodeExecutionData[]> {
-	const connection = await getConnection.call(this);
-	const results: INodeExecutionData[] = [];
+	const continueOnFail = this.continueOnFail();
+	const outcomes: Array<ItemOutcome | undefined> = new Array<ItemOutcome | undefined>(itemCount).fill(undefined);
 
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			const output = await operation.execute.call(this, { itemIndex, connection });
-			results.push({ ...output, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const failure = toNodeFailure.call(this, error, itemIndex);
-			if (!this.continueOnFail()) throw failure;
-			results.push({ json: errorJson(failure, itemIndex), pairedItem: { item: itemIndex } });
+		const outcome = await runItem.call(this, operation, itemIndex, connection);
+		outcomes[itemIndex] = outcome;
+		if (!outcome.ok && !continueOnFail) break;
+	}
+
+	if (!continueOnFail) {
+		const failedIndex = outcomes.findIndex((outcome) => outcome !== undefined && !outcome.ok);
+		const failed = outcomes[failedIndex];
+		if (failed !== undefined && !failed.ok) {
+			const { failure } = failed;
+			if (itemCount > 1) {
+				const summary = describeStoppedRun(outcomes, failedIndex, itemCount);
+				failure.description = failure.description ? `${failure.description} ${summary}` : summary;
+			}
+			throw failure;
 		}
 	}
-	return results;
+
+	return outcomes.map((outcome, itemIndex) => {
+		if (outcome === undefined) throw new NodeOperationError(this.getNode(), `Item ${itemIndex} was never run`, { itemIndex });
+		if (outcome.ok) return outcome.output;
+		return { json: errorJson(outcome.failure, itemIndex), pairedItem: { item: itemIndex } };
+	});
 }
 
 async function runAllItems(
 	this: IExecuteFunctions,
 	operation: Extract<Operation, { mode: 'allItems' }>,
 	itemCount: number,
+	connection: ITestConnection,
 ): Promise<INodeExecutionData[]> {
-	const connection = await getConnection.call(this);
 	const itemIndexes = Array.from({ length: itemCount }, (_unused, index) => index);
 	const groups: GroupResult[] = await operation.execute.call(this, { itemIndexes, connection });
 
@@ -99,9 +140,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 
+	const startedAt = Date.now();
+	const deadline = getRunDeadline.call(this, startedAt);
+	const connection: ITestConnection = { ...(await getConnection.call(this)), deadline };
 	const results =
 		operation.mode === 'eachItem'
-			? await runEachItem.call(this, operation, itemCount)
-			: await runAllItems.call(this, operation, itemCount);
+			? await runEachItem.call(this, operation, itemCount, connection)
+			: await runAllItems.call(this, operation, itemCount, connection);
 	return [results];
 }

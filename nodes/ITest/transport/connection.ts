@@ -2,8 +2,17 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TextEncodingName } from './encoding';
+import { encodeFormFields } from './encoding';
 
 export const CREDENTIAL_NAME = 'iTestApi';
+
+/** The moment after which the run sends no more requests. */
+export interface RunDeadline {
+	/** Milliseconds since the epoch. */
+	at: number;
+	/** The configured length of the run, for messages. */
+	ms: number;
+}
 
 /** What the transport needs from the credential besides the login, which n8n adds itself. */
 export interface ITestConnection {
@@ -13,6 +22,8 @@ export interface ITestConnection {
 	textEncoding: TextEncodingName;
 	/** Values that must never appear in an output or an error, e.g. the API password. */
 	secrets: string[];
+	/** Set by the router for the whole run; the transport starts no request after it. */
+	deadline?: RunDeadline;
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -46,6 +57,16 @@ export function parseBaseUrl(value: string): { url: URL } | { problem: string } 
 	return { url };
 }
 
+/**
+ * Returns the password as given and percent-encoded, the form in which a server that echoes
+ * its raw request would show it.
+ */
+export function secretForms(secret: string, encoding: TextEncodingName): string[] {
+	if (secret === '') return [];
+	const encoded = encodeFormFields([['', secret]], encoding).slice(1);
+	return encoded === secret ? [secret] : [secret, encoded];
+}
+
 export async function getConnection(this: IExecuteFunctions): Promise<ITestConnection> {
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const parsed = parseBaseUrl(String(credentials.baseUrl ?? ''));
@@ -61,6 +82,6 @@ export async function getConnection(this: IExecuteFunctions): Promise<ITestConne
 		baseUrl: parsed.url.toString(),
 		host: parsed.url.host,
 		textEncoding,
-		secrets: password ? [password] : [],
+		secrets: secretForms(password, textEncoding),
 	};
 }

@@ -4,9 +4,10 @@
  * n8n's HTTP errors carry the request options, whose body holds the API password.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ReplyProblem } from '../xml';
+import type { RunDeadline } from './connection';
 
 export const REDACTED = '***';
 
@@ -26,6 +27,18 @@ export interface FailureContext {
 	action: string;
 	host: string;
 	secrets: string[];
+	/** How many times the request has been sent so far, counting the first; shown when above 1. */
+	attempts?: number;
+}
+
+/** Writes a duration as `1 second`, `90 seconds` or `2.5 minutes`. */
+export function formatDuration(ms: number): string {
+	if (ms < 120_000) {
+		const seconds = Math.round(ms / 100) / 10;
+		return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+	}
+	const minutes = Math.round(ms / 6_000) / 10;
+	return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }
 
 function apiError(
@@ -34,7 +47,8 @@ function apiError(
 	description: string,
 	extra: { httpCode?: number; iTestStatus?: string } = {},
 ): NodeApiError {
-	const safeMessage = redact(`${message} [item ${context.itemIndex}]`, context.secrets);
+	const attempts = (context.attempts ?? 1) > 1 ? ` (${context.attempts} attempts)` : '';
+	const safeMessage = redact(`${message}${attempts} [item ${context.itemIndex}]`, context.secrets);
 	const safeDescription = redact(description, context.secrets);
 	const response: JsonObject = { message: safeMessage, description: safeDescription };
 	if (extra.httpCode !== undefined) response.httpCode = String(extra.httpCode);
@@ -73,7 +87,9 @@ export function findErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function isTimeout(error: unknown, code: string | undefined): boolean {
+/** Returns whether a caught request error is the client's timeout rather than a network failure. */
+export function isTimeoutError(error: unknown): boolean {
+	const code = findErrorCode(error);
 	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') return true;
 	const message = error instanceof Error ? error.message : '';
 	return /timeout/i.test(message);
@@ -81,14 +97,8 @@ function isTimeout(error: unknown, code: string | undefined): boolean {
 
 /** The request never got an answer: refused, reset, timed out, DNS or TLS failure. */
 export function networkError(context: FailureContext, error: unknown, timeoutMs: number): NodeApiError {
+	if (isTimeoutError(error)) return timeoutError(context, timeoutMs);
 	const code = findErrorCode(error);
-	if (isTimeout(error, code)) {
-		return apiError(
-			context,
-			`iTest did not answer within ${timeoutMs / 1000} seconds while trying to ${context.action}`,
-			`The request to ${context.host} timed out. iTest may still have applied it. Try again later, or raise the Timeout option if the server is known to be slow.`,
-		);
-	}
 
 	const reason = (code && NETWORK_REASONS[code]) ?? 'the request failed before iTest answered';
 	const detail = code ? ` (${code})` : '';
@@ -96,6 +106,52 @@ export function networkError(context: FailureContext, error: unknown, timeoutMs:
 		context,
 		`Could not reach iTest at ${context.host} to ${context.action}: ${reason}`,
 		`Check the Base URL in the iTest credential and that the server is reachable from n8n, then run the workflow again${detail}.`,
+	);
+}
+
+/** Builds the error for a request that got no complete response within the Timeout option. */
+export function timeoutError(context: FailureContext, timeoutMs: number): NodeApiError {
+	return apiError(
+		context,
+		`iTest did not answer within ${formatDuration(timeoutMs)} while trying to ${context.action}`,
+		`The request to ${context.host} timed out and was not sent again. iTest may still have applied it. Try again later, or raise the Timeout option if the server is known to be slow.`,
+	);
+}
+
+/** Builds the error for a request whose response was still pending when the run deadline passed. */
+export function deadlineTimeoutError(context: FailureContext, deadline: RunDeadline): NodeApiError {
+	return apiError(
+		context,
+		`The run deadline of ${formatDuration(deadline.ms)} passed while waiting for iTest to ${context.action}`,
+		`iTest may still have applied this request. Later items were not sent. Run the workflow again for the items that failed, or raise Run Deadline (Minutes) in the node's options.`,
+	);
+}
+
+/** Builds the error for an item whose turn came after the run deadline, so nothing was sent. */
+export function deadlinePassedError(node: INode, itemIndex: number, deadline: RunDeadline): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`Not sent: the run deadline of ${formatDuration(deadline.ms)} passed before this item's turn [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description:
+				"Nothing was sent to iTest for this item. The node stops sending when Run Deadline (Minutes) in the node's options is reached, so that a slow or unreachable server cannot hold the workflow. Run the workflow again for the items that were not sent, or raise the deadline.",
+		},
+	);
+}
+
+function formatBytes(bytes: number): string {
+	const mebibytes = bytes / (1024 * 1024);
+	return Number.isInteger(mebibytes) ? `${mebibytes} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** Builds the error for a reply larger than the node reads. */
+export function replyTooLargeError(context: FailureContext, maxBytes: number, httpCode: number): NodeApiError {
+	return apiError(
+		context,
+		`iTest sent a reply larger than ${formatBytes(maxBytes)} while trying to ${context.action}, so the node stopped reading it`,
+		"iTest's replies are a few hundred bytes, so this is not an iTest reply. Check that the Base URL in the iTest credential points at the iTest API.",
+		{ httpCode },
 	);
 }
 
@@ -122,13 +178,18 @@ export function httpStatusError(
 	status: number,
 	statusText: string | undefined,
 	bodyPreview: string,
+	location?: string,
 ): NodeApiError {
 	const label = statusText ? `${status} ${statusText}` : String(status);
 	const preview = bodyPreview ? ` The server said: "${bodyPreview}"` : '';
+	const advice =
+		status >= 300 && status <= 399
+			? `The server redirected the request${location ? ` to "${location.slice(0, 200)}"` : ''}. The node does not follow redirects, so that the API password is sent to the Base URL only. If the new address belongs to iTest, enter it as the Base URL in the iTest credential.`
+			: httpAdvice(status);
 	return apiError(
 		context,
 		`iTest answered with HTTP ${label} while trying to ${context.action}`,
-		`${httpAdvice(status)}${preview}`,
+		`${advice}${preview}`,
 		{ httpCode: status },
 	);
 }
@@ -140,6 +201,7 @@ const REPLY_ADVICE: Record<ReplyProblem, string> = {
 	doctype: 'The reply contains a document type declaration, which the iTest API never sends, so it was not read. Check the Base URL in the iTest credential.',
 	truncated: 'The reply was cut off before its end, probably by a network problem. iTest may still have applied the request. Try again.',
 	malformed: 'The reply is not well-formed XML. Try again; if it keeps happening, contact iTest support.',
+	tooComplex: "iTest's replies have a handful of elements, so this is not an iTest reply and it was not read. Check that the Base URL in the iTest credential points at the iTest API.",
 };
 
 /** The body could not be read as an iTest reply. */

@@ -5,140 +5,57 @@
  * iTest reads the documented fields from the query string and the login, `pass` and `otp` from
  * the POST body, so secrets never appear in a URL that proxies and server logs keep.
  */
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { ITestReply } from '../xml';
-import { decodeBody, readReply } from '../xml';
+import { ERROR_PAGE_BYTES, MAX_REPLY_BYTES, readBody } from './body';
 import type { ITestConnection } from './connection';
 import { CREDENTIAL_NAME } from './connection';
-import { encodeFormFields, findEncodingProblem } from './encoding';
 import type { FailureContext } from './errors';
 import {
-	httpStatusError,
+	deadlinePassedError,
+	deadlineTimeoutError,
+	findErrorCode,
+	formatDuration,
+	isTimeoutError,
 	networkError,
-	redact,
-	statusError,
+	replyTooLargeError,
+	timeoutError,
 	unexpectedReplyError,
-	unreadableReplyError,
 } from './errors';
+import type { ITestRequest } from './request';
+import { prepareRequest } from './request';
+import { httpFailure, interpretReply } from './reply';
+import type { TransientFailure } from './retry';
+import {
+	backoffDelayMs,
+	DEFAULT_MAX_RETRIES,
+	mayResend,
+	parseRetryAfter,
+	RETRY_TIMING,
+	transientHttpFailure,
+	transientNetworkFailure,
+} from './retry';
 
-export type { ITestConnection } from './connection';
+export type { ITestConnection, RunDeadline } from './connection';
 export { getConnection } from './connection';
-
-/** iTest's request types, sent as the `t` query field. */
-export const REQUEST_TYPE = {
-	companyUpsert: 4010,
-	userUpsert: 4020,
-	userRequestOtp: 4024,
-	userSetOtp: 4025,
-	profileUpsert: 5010,
-	supplierUpsert: 5020,
-	numberImport: 5110,
-	breakoutPermissions: 5150,
-} as const;
-
-export type RequestType = (typeof REQUEST_TYPE)[keyof typeof REQUEST_TYPE];
-
-/** One field to send: its API field name, its value and the parameter name a user would recognise. */
-export interface RequestField {
-	field: string;
-	value: string;
-	label: string;
-}
-
-export interface UploadFile {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
-}
-
-export interface ITestRequest {
-	type: RequestType;
-	/** What the request does, completing "while trying to …", e.g. `create or update company "C-17"`. */
-	action: string;
-	query: RequestField[];
-	/** POST-only fields such as `pass` and `otp`. Their values are also treated as secrets. */
-	form?: RequestField[];
-	upload?: UploadFile;
-	/** The document element the reply must have, e.g. `User`. */
-	expectedRoot: string;
-	/** The id the reply's record element must carry, for replies named after the caller's id. */
-	expectedRecord?: string;
-	/** `status` needs `<Status>Success</Status>`; `otp` needs a non-empty `<OTP>`. */
-	expect: 'status' | 'otp';
-}
+export type { ITestRequest, RequestField, RequestType, UploadFile } from './request';
+export { MAX_URL_BYTES, REQUEST_TYPE } from './request';
+export { DEFAULT_MAX_RETRIES, RETRY_TIMING } from './retry';
 
 export interface RequestSettings {
 	timeoutMs: number;
+	/** How many times a transient failure is retried after the first attempt. */
+	maxRetries?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-const BODY_PREVIEW_LENGTH = 200;
 
-function checkEncodable(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	connection: ITestConnection,
-	fields: RequestField[],
-): void {
-	for (const field of fields) {
-		const problem = findEncodingProblem(field.value, connection.textEncoding);
-		if (!problem) continue;
-		const isSecret = field.field === 'pass' || field.field === 'otp';
-		const shown = isSecret ? 'a character' : `"${problem.character}"`;
-		throw new NodeOperationError(
-			this.getNode(),
-			`${field.label} contains ${shown} (${problem.codePoint}) that ${problem.reason} [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description:
-					connection.textEncoding === 'latin1'
-						? 'Remove or replace the character. If your iTest account stores names in UTF-8, set Text Encoding to UTF-8 in the iTest credential instead.'
-						: 'Remove or replace the character.',
-			},
-		);
-	}
-}
-
-function buildBody(
-	request: ITestRequest,
-	connection: ITestConnection,
-): Pick<IHttpRequestOptions, 'body' | 'headers'> {
-	const formFields = (request.form ?? []).map(({ field, value }): [string, string] => [field, value]);
-	if (!request.upload) {
-		return {
-			body: encodeFormFields(formFields, connection.textEncoding),
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		};
-	}
-
-	// The runtime's FormData sets the multipart boundary and length itself; the credential
-	// appends the login fields to it.
-	const form = new FormData();
-	for (const [name, value] of formFields) form.append(name, value);
-	// A Buffer is a Uint8Array; the cast only widens its buffer type for the DOM typings.
-	const file = new Blob([request.upload.data as Uint8Array<ArrayBuffer>], {
-		type: request.upload.mimeType,
-	});
-	form.append('uploadfile', file, request.upload.fileName);
-	return { body: form };
-}
-
-function bodyPreview(body: Buffer, contentType: string | undefined, secrets: string[]): string {
-	const text = decodeBody(body.subarray(0, BODY_PREVIEW_LENGTH * 4), contentType)
-		.replace(/<[^>]*>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return redact(text.slice(0, BODY_PREVIEW_LENGTH), secrets);
-}
-
-function toBuffer(body: unknown): Buffer {
-	if (Buffer.isBuffer(body)) return body;
-	if (body instanceof ArrayBuffer) return Buffer.from(body);
-	if (typeof body === 'string') return Buffer.from(body, 'latin1');
-	return Buffer.alloc(0);
-}
+/** The outcome of one attempt: the reply, or the error with what it allows. */
+type AttemptResult =
+	| { ok: true; reply: ITestReply }
+	| { ok: false; error: NodeApiError; transient?: TransientFailure; retryAfterMs?: number };
 
 function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -146,7 +63,85 @@ function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): st
 	return value === undefined ? undefined : String(value);
 }
 
-/** Sends one request to iTest and returns its reply once it has checked it is a success. */
+/** Sends the request once and reads the whole response within `timeoutMs`. */
+async function attemptRequest(
+	this: IExecuteFunctions,
+	failure: FailureContext,
+	request: ITestRequest,
+	buildOptions: (timeoutMs: number) => ReturnType<ReturnType<typeof prepareRequest>>,
+	timeoutMs: number,
+	timeoutErrorFor: () => NodeApiError,
+): Promise<AttemptResult> {
+	const startedAt = Date.now();
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_NAME,
+			buildOptions(timeoutMs),
+		)) as IN8nHttpFullResponse;
+	} catch (error) {
+		if (isTimeoutError(error)) return { ok: false, error: timeoutErrorFor() };
+		return { ok: false, error: networkError(failure, error, timeoutMs), transient: transientNetworkFailure(findErrorCode(error)) };
+	}
+
+	const isSuccess = response.statusCode >= 200 && response.statusCode <= 299;
+	const contentType = headerValue(response.headers, 'content-type');
+	// A declared length over the limit fails on the first chunk: destroying a stream that was never
+	// read would not close the connection under it.
+	const declaredTooLarge = Number(headerValue(response.headers, 'content-length')) > MAX_REPLY_BYTES;
+	let maxBytes = ERROR_PAGE_BYTES;
+	if (isSuccess) maxBytes = declaredTooLarge ? 0 : MAX_REPLY_BYTES;
+
+	let read: Awaited<ReturnType<typeof readBody>>;
+	try {
+		read = await readBody(response.body, {
+			maxBytes,
+			overLimit: isSuccess ? 'fail' : 'cut',
+			timeoutMs: timeoutMs - (Date.now() - startedAt),
+		});
+	} catch (error) {
+		// The connection broke while the body arrived, after the response had started.
+		return { ok: false, error: networkError(failure, error, timeoutMs), transient: transientNetworkFailure(findErrorCode(error)) };
+	}
+	if (!read.ok && read.problem === 'timeout') return { ok: false, error: timeoutErrorFor() };
+	if (!read.ok) return { ok: false, error: replyTooLargeError(failure, MAX_REPLY_BYTES, response.statusCode) };
+
+	const received = {
+		statusCode: response.statusCode,
+		statusMessage: response.statusMessage,
+		contentType,
+		location: headerValue(response.headers, 'location'),
+		body: read.body,
+	};
+	if (!isSuccess) {
+		return {
+			ok: false,
+			error: httpFailure(failure, received),
+			transient: transientHttpFailure(response.statusCode),
+			retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now()),
+		};
+	}
+
+	try {
+		return { ok: true, reply: interpretReply(failure, request, received) };
+	} catch (error) {
+		// interpretReply throws only NodeApiError; anything else is a bug worth reporting as it is.
+		const apiError = error instanceof NodeApiError ? error : unexpectedReplyError(failure, String(error));
+		return { ok: false, error: apiError };
+	}
+}
+
+/** Explains in the error's description why a transient failure was not retried. */
+function addNote(error: NodeApiError, note: string): NodeApiError {
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
+}
+
+/**
+ * Sends one request to iTest and returns its reply once it has checked it is a success.
+ * Transient failures are retried as `retry.ts` describes, within the run deadline.
+ */
 export async function sendRequest(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -162,73 +157,57 @@ export async function sendRequest(
 		host: connection.host,
 		secrets: [...connection.secrets, ...formSecrets],
 	};
+	const buildOptions = prepareRequest.call(this, itemIndex, connection, request);
+	const maxRetries = settings.maxRetries ?? DEFAULT_MAX_RETRIES;
+	const idempotent = request.idempotent ?? true;
+	const { deadline } = connection;
 
-	checkEncodable.call(this, itemIndex, connection, [...request.query, ...(request.form ?? [])]);
-	const queryFields: Array<[string, string]> = [
-		['t', String(request.type)],
-		...request.query.map(({ field, value }): [string, string] => [field, value]),
-	];
-	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url: `${connection.baseUrl}?${encodeFormFields(queryFields, connection.textEncoding)}`,
-		...buildBody(request, connection),
-		encoding: 'arraybuffer',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: settings.timeoutMs,
-	};
+	for (let attempt = 1; ; attempt++) {
+		failure.attempts = attempt;
+		const remainingMs = deadline === undefined ? Infinity : deadline.at - Date.now();
+		if (remainingMs <= 0 && deadline !== undefined) throw deadlinePassedError(this.getNode(), itemIndex, deadline);
 
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_NAME,
-			options,
-		)) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw networkError(failure, error, settings.timeoutMs);
-	}
-
-	const body = toBuffer(response.body);
-	const contentType = headerValue(response.headers, 'content-type');
-	if (response.statusCode < 200 || response.statusCode > 299) {
-		throw httpStatusError(
-			failure,
-			response.statusCode,
-			response.statusMessage,
-			bodyPreview(body, contentType, failure.secrets),
+		// A request never runs past the deadline: its timeout is cut to the time that is left.
+		const cutByDeadline = remainingMs < settings.timeoutMs && deadline !== undefined;
+		const timeoutMs = Math.min(settings.timeoutMs, remainingMs);
+		const result = await attemptRequest.call(this, failure, request, buildOptions, timeoutMs, () =>
+			cutByDeadline ? deadlineTimeoutError(failure, deadline) : timeoutError(failure, timeoutMs),
 		);
-	}
+		if (result.ok) return result.reply;
 
-	const result = readReply(body, contentType);
-	if (!result.ok) {
-		throw unreadableReplyError(failure, result.problem, result.detail, response.statusCode);
-	}
+		const { error } = result;
+		if (!mayResend(result.transient, idempotent)) {
+			// A transient failure that is not resent can only be one that may have reached iTest.
+			if (result.transient !== undefined) {
+				addNote(error, 'It was not sent again, because iTest may have received it and this request must not be applied twice.');
+			}
+			throw error;
+		}
+		if (attempt > maxRetries) throw error;
 
-	const { reply } = result;
-	if (reply.rootName !== request.expectedRoot) {
-		// iTest may answer every request type with its own error document; show its status if any.
-		if (reply.status !== undefined && reply.status !== 'Success') throw statusError(failure, reply.status);
-		throw unexpectedReplyError(
-			failure,
-			`expected a <${request.expectedRoot}> document but got <${reply.rootName}>`,
-		);
-	}
+		if (result.retryAfterMs !== undefined && result.retryAfterMs > RETRY_TIMING.maxRetryAfterMs) {
+			throw addNote(
+				error,
+				`It was not sent again, because iTest asked to wait ${formatDuration(result.retryAfterMs)}, longer than the ${formatDuration(RETRY_TIMING.maxRetryAfterMs)} the node waits at most.`,
+			);
+		}
+		const delayMs = result.retryAfterMs ?? backoffDelayMs(attempt, RETRY_TIMING);
+		if (deadline !== undefined && Date.now() + delayMs >= deadline.at) {
+			throw addNote(error, `It was not sent again, because the run deadline of ${formatDuration(deadline.ms)} would pass first.`);
+		}
 
-	if (reply.status !== undefined && reply.status !== 'Success') throw statusError(failure, reply.status);
-	if (request.expect === 'status' && reply.status === undefined) {
-		throw unexpectedReplyError(failure, 'the reply has no <Status> element');
+		this.logger.warn(`iTest request failed, retrying in ${delayMs} ms: ${error.message}`, {
+			itemIndex,
+			attempt,
+			maxRetries,
+			delayMs,
+			httpCode: error.httpCode ?? undefined,
+		});
+		try {
+			await sleep(delayMs, this.getExecutionCancelSignal?.());
+		} catch {
+			// The execution was cancelled during the wait: report the failure that led to it.
+			throw addNote(error, 'It was not sent again, because the workflow execution was cancelled.');
+		}
 	}
-	if (request.expect === 'otp' && !reply.otp) {
-		throw unexpectedReplyError(failure, 'the reply has no one-time password (<OTP> element)');
-	}
-
-	if (request.expectedRecord !== undefined && reply.recordName !== request.expectedRecord) {
-		throw unexpectedReplyError(
-			failure,
-			`the reply is for "${reply.recordName ?? ''}" but the request was for "${request.expectedRecord}"`,
-		);
-	}
-	return reply;
 }

@@ -24,7 +24,7 @@ export interface ITestReply {
 	tree: IDataObject;
 }
 
-export type ReplyProblem = 'empty' | 'html' | 'notXml' | 'doctype' | 'truncated' | 'malformed';
+export type ReplyProblem = 'empty' | 'html' | 'notXml' | 'doctype' | 'truncated' | 'malformed' | 'tooComplex';
 
 export type ReadReplyResult =
 	| { ok: true; reply: ITestReply }

@@ -10,7 +10,15 @@
 
 export type SanitizeResult =
 	| { ok: true; xml: string; originalNames: Map<string, string> }
-	| { ok: false; problem: 'doctype' | 'truncated'; detail: string };
+	| { ok: false; problem: 'doctype' | 'truncated' | 'tooComplex'; detail: string };
+
+/**
+ * Limits far above any iTest reply (three levels and three elements in the API guide's samples).
+ * They keep a hostile reply from costing seconds of CPU: fast-xml-parser 5.12 took about
+ * 0.8 s for 40,000 sibling elements on the machine the tests were written on.
+ */
+export const MAX_ELEMENTS = 1_000;
+export const MAX_DEPTH = 32;
 
 const PLAIN_ELEMENT = /^[A-Za-z_][A-Za-z0-9_.-]*(\s+[A-Za-z_][A-Za-z0-9_.:-]*\s*=\s*("[^"<]*"|'[^'<]*'))*\s*$/;
 // Names that parse as XML but would collide with JavaScript object internals.
@@ -50,6 +58,8 @@ export function sanitizeXml(text: string): SanitizeResult {
 	const placeholders = new Map<string, string>();
 	const originalNames = new Map<string, string>();
 	let position = 0;
+	let elements = 0;
+	let depth = 0;
 
 	while (position < text.length) {
 		const open = text.indexOf('<', position);
@@ -83,6 +93,16 @@ export function sanitizeXml(text: string): SanitizeResult {
 		if (isEndTag) inner = inner.slice(1);
 		if (isEmptyTag) inner = inner.slice(0, -1);
 		inner = inner.trim();
+
+		if (!isEndTag) elements++;
+		if (!isEndTag && !isEmptyTag) depth++;
+		if (isEndTag) depth--;
+		if (elements > MAX_ELEMENTS) {
+			return { ok: false, problem: 'tooComplex', detail: `it has more than ${MAX_ELEMENTS} elements` };
+		}
+		if (depth > MAX_DEPTH) {
+			return { ok: false, problem: 'tooComplex', detail: `its elements nest more than ${MAX_DEPTH} levels deep` };
+		}
 
 		if (!isPlainElement(inner)) {
 			let placeholder = placeholders.get(inner);

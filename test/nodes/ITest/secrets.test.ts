@@ -1,8 +1,12 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { FaultSpec } from '../../../emulator';
-import { binaryItem } from '../../harness';
+import { ITestApi } from '../../../credentials/ITestApi.credentials';
+import { ITest } from '../../../nodes/ITest/ITest.node';
+import { RETRY_TIMING } from '../../../nodes/ITest/transport';
+import { binaryItem, executeNode } from '../../harness';
 import type { ExecuteNodeResult } from '../../harness';
+import { startHostileServer } from './hostile-server';
 import { runITest, useEmulator } from './setup';
 
 // Distinctive values, so any copy of them in an output, error or log line is found.
@@ -11,6 +15,16 @@ const USER_PASS_VALUE = 'user-Kx9-never-shown';
 
 const emulator = useEmulator({ password: LOGIN_VALUE });
 const login = { password: LOGIN_VALUE };
+
+const realTiming = { ...RETRY_TIMING };
+beforeAll(() => {
+	// Real waits start at 1 second; these keep the retries below fast.
+	RETRY_TIMING.firstDelayMs = 5;
+	RETRY_TIMING.maxDelayMs = 20;
+});
+afterAll(() => {
+	Object.assign(RETRY_TIMING, realTiming);
+});
 
 /**
  * Collects every own property, enumerable or not, of an error or output, however deeply nested.
@@ -86,34 +100,79 @@ const operations: Array<[string, INodeParameters, (() => INodeExecutionData[]) |
 	],
 ];
 
+/**
+ * Every fault mode of the emulator. Those without a count stay for every attempt, so the node
+ * retries until Max Retries and logs each retry; `slow` outlasts the 1-second timeout below.
+ */
 const faults: Array<FaultSpec | undefined> = [
 	undefined,
+	{ type: 'slow', ms: 1500 },
 	{ type: 'status', status: 500 },
-	{ type: 'rateLimit' },
+	{ type: 'status', status: 502, count: 1 },
+	{ type: 'status', status: 503 },
+	{ type: 'status', status: 504, count: 2 },
+	{ type: 'rateLimit', retryAfter: 0 },
 	{ type: 'reset' },
+	{ type: 'reset', count: 1 },
 	{ type: 'html' },
 	{ type: 'truncated' },
+	// Only the login reaches every operation; the echo of a user's password is tested below.
 	{ type: 'statusText', text: `Rejected ${LOGIN_VALUE}` },
 	{ type: 'wrongRoot', root: 'Other' },
 	{ type: 'empty' },
-	{ type: 'latin1', text: 'Refusé' },
+	{ type: 'latin1', text: `Refusé ${LOGIN_VALUE}` },
 ];
 
 describe('secrets', () => {
 	test('no operation or fault reveals a password', async () => {
 		let runs = 0;
+		let retries = 0;
 		for (const fault of faults) {
 			emulator().reset();
 			for (const [, parameters, items] of operations) {
-				if (fault) emulator().setFault({ ...fault, count: 1 });
-				for (const continueOnFail of [false, true]) {
-					const result = await runITest(emulator(), parameters, { items: items?.(), continueOnFail, credentials: login });
+				// A timed-out run costs a second, so the slow fault runs once per operation.
+				const modes = fault?.type === 'slow' ? [true] : [false, true];
+				for (const continueOnFail of modes) {
+					emulator().clearFaults();
+					if (fault) emulator().setFault(fault);
+					const result = await runITest(
+						emulator(),
+						{ ...parameters, options: { includeRawResponse: true, timeout: 1 } },
+						{ items: items?.(), continueOnFail, credentials: login },
+					);
 					expectNoSecret(result);
+					retries += result.logs.filter((line) => line.includes('retrying')).length;
 					runs++;
 				}
 			}
 		}
-		expect(runs).toBe(faults.length * operations.length * 2);
+		expect(runs).toBe((faults.length * 2 - 1) * operations.length);
+		// The upload operations make no retries for resets and HTTP errors, the others do.
+		expect(retries).toBeGreaterThan(0);
+	}, 60_000);
+
+	test('raw response echoing the login is masked', async () => {
+		const server = await startHostileServer(() => ({
+			kind: 'bytes',
+			body: Buffer.from(`<Company><Adminitration><Status>Success</Status><Echo>${LOGIN_VALUE}</Echo><${LOGIN_VALUE}/></Adminitration></Company>`),
+		}));
+		try {
+			const result = await executeNode({
+				nodeType: new ITest(),
+				credentialTypes: [new ITestApi()],
+				credentials: {
+					iTestApi: { username: 'reseller', password: LOGIN_VALUE, baseUrl: server.url, userFieldName: 'API_95718', passFieldName: 'API_84572', textEncoding: 'latin1' },
+				},
+				parameters: { ...operations[0][1], options: { includeRawResponse: true } },
+			});
+
+			expect(result.output?.[0][0].json.rawResponse).toEqual({
+				Company: { Adminitration: { Status: 'Success', Echo: '***', '***': '' } },
+			});
+			expectNoSecret(result);
+		} finally {
+			await server.close();
+		}
 	});
 
 	test('wrong login reveals neither password', async () => {

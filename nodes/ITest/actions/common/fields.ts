@@ -2,9 +2,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ITestReply } from '../../xml';
-import type { RequestSettings } from '../../transport';
-import { DEFAULT_TIMEOUT_MS } from '../../transport';
-import { getWholeNumber } from './validate';
+import type { RequestSettings, RunDeadline } from '../../transport';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from '../../transport';
+import { getWholeNumber, invalidParameter } from './validate';
+
+export const DEFAULT_RUN_DEADLINE_MINUTES = 60;
+const MAX_RETRIES_LIMIT = 10;
+const RUN_DEADLINE_RANGE = { min: 0.1, max: 1440 };
 
 export const companyIdField: INodeProperties = {
 	displayName: 'Company ID',
@@ -31,12 +35,31 @@ export const requestOptionsField: INodeProperties = {
 			description: 'Whether to add iTest\'s whole reply, converted from XML, to the output under rawResponse',
 		},
 		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: MAX_RETRIES_LIMIT },
+			default: DEFAULT_MAX_RETRIES,
+			description:
+				'How many times to send a request again after a temporary failure: connection refused or reset, or HTTP 429, 502, 503 or 504. Waits grow from about 1 second and follow the Retry-After header. Uploads are sent again only when they cannot have reached iTest: connection refused or a temporary DNS failure.',
+		},
+		{
+			displayName: 'Run Deadline (Minutes)',
+			name: 'runDeadline',
+			type: 'number',
+			typeOptions: { minValue: RUN_DEADLINE_RANGE.min, maxValue: RUN_DEADLINE_RANGE.max, numberPrecision: 1 },
+			default: DEFAULT_RUN_DEADLINE_MINUTES,
+			description:
+				'Longest time the node may spend on all items of one run. Items whose turn comes later fail without being sent, so a slow or unreachable server cannot hold the workflow for hours.',
+		},
+		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 3600 },
 			default: 60,
-			description: 'How long to wait for iTest to answer one request before failing the item',
+			description:
+				'How long to wait for iTest to answer one request before failing the item. A request that timed out is not sent again, because iTest may still apply it.',
 		},
 	],
 };
@@ -56,10 +79,38 @@ export function getOutputOptions(this: IExecuteFunctions, itemIndex: number): Ou
 					max: 3600,
 					unit: 'seconds',
 				});
+	const maxRetries =
+		options.maxRetries === undefined
+			? DEFAULT_MAX_RETRIES
+			: getWholeNumber.call(this, 'options.maxRetries', 'Max Retries', itemIndex, {
+					min: 0,
+					max: MAX_RETRIES_LIMIT,
+				});
 	return {
 		includeRawResponse: options.includeRawResponse === true,
-		settings: { timeoutMs: timeoutSeconds * 1000 },
+		settings: { timeoutMs: timeoutSeconds * 1000, maxRetries },
 	};
+}
+
+/**
+ * Reads Run Deadline (Minutes) from the first item's options and returns the deadline of a run
+ * that starts at `startedAt`. The deadline belongs to the whole run, so other items' values are
+ * ignored.
+ */
+export function getRunDeadline(this: IExecuteFunctions, startedAt: number): RunDeadline {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = options.runDeadline ?? DEFAULT_RUN_DEADLINE_MINUTES;
+	const minutes = typeof value === 'number' ? value : Number(String(value).trim());
+	if (!Number.isFinite(minutes) || minutes < RUN_DEADLINE_RANGE.min || minutes > RUN_DEADLINE_RANGE.max) {
+		throw invalidParameter.call(
+			this,
+			0,
+			`Invalid Run Deadline (Minutes) "${String(value)}": expected a number from ${RUN_DEADLINE_RANGE.min} to ${RUN_DEADLINE_RANGE.max} minutes`,
+			`Enter the longest time the run may take, in minutes, such as ${DEFAULT_RUN_DEADLINE_MINUTES}.`,
+		);
+	}
+	const ms = Math.round(minutes * 60_000);
+	return { at: startedAt + ms, ms };
 }
 
 /** Builds the output JSON: the given fields, then the status, then the raw reply if asked for. */

@@ -4,9 +4,14 @@ import { ITestApi } from '../../../../credentials/ITestApi.credentials';
 import { ITest } from '../../../../nodes/ITest/ITest.node';
 import { executeNode } from '../../../harness';
 import { startRecordingServer } from '../../../harness/recording-server';
+import { startHostileServer } from '../hostile-server';
 
 // Replies the emulator never sends, served as given to check how the node reads them.
-let reply = { status: 200, headers: { 'content-type': 'text/xml' }, body: '' };
+let reply: { status: number; headers: Record<string, string>; body: string } = {
+	status: 200,
+	headers: { 'content-type': 'text/xml' },
+	body: '',
+};
 let server: Awaited<ReturnType<typeof startRecordingServer>>;
 
 beforeAll(async () => {
@@ -94,5 +99,28 @@ describe('unusual replies', () => {
 		const result = await run(requestOtp, '<User><U-1><Status>Bad login emulator-secret</Status></U-1></User>');
 
 		expect(messageOf(result)).toBe('iTest could not get a one-time password for user "U-1": "Bad login ***" [item 0]');
+	});
+
+	test('redirect is not followed', async () => {
+		const target = await startHostileServer(() => ({ kind: 'bytes', body: Buffer.from('<Company><Adminitration><Status>Success</Status></Adminitration></Company>') }));
+		try {
+			reply = { status: 307, headers: { 'content-type': 'text/plain', location: target.url }, body: 'Moved' };
+			const result = await executeNode({
+				nodeType: new ITest(),
+				credentialTypes: [new ITestApi()],
+				credentials: {
+					iTestApi: { username: 'reseller', password: 'emulator-secret', baseUrl: `${server.url}/`, userFieldName: 'API_95718', passFieldName: 'API_84572', textEncoding: 'latin1' },
+				},
+				parameters: { resource: 'company', operation: 'upsert', companyId: 'C-1', name: 'A', enabled: true },
+			});
+
+			expect(messageOf(result)).toBe('iTest answered with HTTP 307 Temporary Redirect while trying to create or update company "C-1" [item 0]');
+			expect((result.error as { description?: string }).description).toBe(
+				`The server redirected the request to "${target.url}". The node does not follow redirects, so that the API password is sent to the Base URL only. If the new address belongs to iTest, enter it as the Base URL in the iTest credential. The server said: "Moved"`,
+			);
+			expect(target.replies).toHaveLength(0);
+		} finally {
+			await target.close();
+		}
 	});
 });

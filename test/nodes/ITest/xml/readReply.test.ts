@@ -114,6 +114,8 @@ describe('readReplyText rejections', () => {
 		['<Company><!-- cut', 'truncated', 'a comment or CDATA section never ends'],
 		['<A><B>1</A>', 'malformed', "Expected closing tag 'B' (opened in line 1, col 4) instead of closing tag 'A'. (line 1)"],
 		['<A>1</A><B>2</B>', 'malformed', "Multiple possible root nodes found. (line 1)"],
+		[`<A>${'<B/>'.repeat(1000)}</A>`, 'tooComplex', 'it has more than 1000 elements'],
+		[`${'<a>'.repeat(33)}${'</a>'.repeat(33)}`, 'tooComplex', 'its elements nest more than 32 levels deep'],
 	])('%j is rejected as %s', (text, problem, detail) => {
 		expect(readReplyText(text)).toEqual({ ok: false, problem, detail });
 	});
@@ -123,6 +125,11 @@ describe('readReplyText rejections', () => {
 		const text = '<a>'.repeat(depth) + '</a>'.repeat(depth);
 		const result = readReplyText(text);
 		expect(result.ok).toBe(false);
+	});
+
+	test('limits leave room for real replies', () => {
+		expect(readReplyText(`<A>${'<B/>'.repeat(999)}</A>`).ok).toBe(true);
+		expect(readReplyText(`${'<a>'.repeat(32)}${'</a>'.repeat(32)}`).ok).toBe(true);
 	});
 
 	test('__proto__ element cannot pollute objects', () => {
