@@ -224,7 +224,12 @@ async function finishUpload<Builder extends FileBuilder>(
 			this,
 			firstItem,
 			connection,
-			{ ...definition.request(group.target), upload: { data, fileName, mimeType: MIME_TYPE } },
+			{
+				...definition.request(group.target),
+				upload: { data, fileName, mimeType: MIME_TYPE },
+				// An upload that may have reached iTest is not sent again: iTest could apply it twice.
+				idempotent: false,
+			},
 			options.settings,
 		);
 		json.sent = true;

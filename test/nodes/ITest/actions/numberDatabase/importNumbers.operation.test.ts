@@ -61,6 +61,33 @@ describe('numberDatabase importNumbers', () => {
 		expect([...emulator().state.getNumbers('C-1')]).toEqual(['447700900001', '447700900002', '447700900003']);
 	});
 
+	test('upload lost in a reset is not sent twice', async () => {
+		emulator().setFault({ type: 'reset', t: 5110, count: 1, afterOperation: true });
+		const result = await runITest(emulator(), base, {
+			items: [binaryItem(Buffer.from('447700900001\n'), 'numbers.txt', 'text/plain')],
+		});
+
+		const error = thrownError(result);
+		expect(error.message).toBe(
+			`Could not reach iTest at 127.0.0.1:${emulator().port} to import numbers for company "C-1": the connection was closed before iTest answered [item 0]`,
+		);
+		expect(error.description?.endsWith('It was not sent again, because iTest may have received it and this request must not be applied twice.')).toBe(true);
+		expect(emulator().requests.filter((request) => request.t === '5110')).toHaveLength(1);
+		expect([...emulator().state.getNumbers('C-1')]).toEqual(['447700900001']);
+	});
+
+	test('upload refused before arrival is retried', async () => {
+		const result = await runITest(emulator(), { ...base, options: { maxRetries: 1 } }, {
+			items: [binaryItem(Buffer.from('447700900001\n'), 'numbers.txt', 'text/plain')],
+			credentials: { baseUrl: 'http://127.0.0.1:9/' },
+		});
+
+		const error = thrownError(result);
+		expect(error.message).toBe(
+			'Could not reach iTest at 127.0.0.1:9 to import numbers for company "C-1": the connection was refused (2 attempts) [item 0]',
+		);
+	});
+
 	test('send valid lines reports the rest', async () => {
 		const file = Buffer.from('msisdn\n+44 7700 900001\nabc\n447700900001\n0044 7700 900002\n');
 		const result = await runITest(emulator(), { ...base, onInvalidLines: 'sendValid' }, {
