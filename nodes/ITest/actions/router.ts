@@ -4,12 +4,13 @@
  * operation. Operations have no loop and no try/catch of their own.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ITestConnection } from '../transport';
 import { getConnection } from '../transport';
 import { deadlinePassedError } from '../transport/errors';
-import { getRunDeadline } from './common/fields';
+import type { ItemPacing } from './common/fields';
+import { getItemPacing, getRunDeadline } from './common/fields';
 import * as company from './company';
 import * as numberDatabase from './numberDatabase';
 import type { GroupResult, ITestResource, ItemOperation, Operation } from './node.type';
@@ -68,23 +69,41 @@ async function runItem(
 }
 
 /**
- * Runs the items in order, one request at a time. Without Continue On Fail it stops sending at
- * the first failure and throws the failure of the lowest failed item, with a description of
- * which items were applied and which were not sent.
+ * Runs the items with up to Requests in Parallel requests in flight, starting them in input
+ * order. Without Continue On Fail a failure stops the start of further items, but the requests
+ * already in flight finish. Then the failure of the lowest failed item is thrown, with a
+ * description of which items were applied (later ones included) and which were not sent.
  */
 async function runEachItem(
 	this: IExecuteFunctions,
 	operation: ItemOperation,
 	itemCount: number,
 	connection: ITestConnection,
+	pacing: ItemPacing,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const outcomes: Array<ItemOutcome | undefined> = new Array<ItemOutcome | undefined>(itemCount).fill(undefined);
+	let nextIndex = 0;
+	let stopped = false;
 
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		const outcome = await runItem.call(this, operation, itemIndex, connection);
-		outcomes[itemIndex] = outcome;
-		if (!outcome.ok && !continueOnFail) break;
+	// Each worker takes the next unstarted item below `endIndex`, so with one worker the items
+	// run one after another in input order, as they did before the option existed.
+	const worker = async (endIndex: number): Promise<void> => {
+		while (!stopped && nextIndex < endIndex) {
+			const itemIndex = nextIndex++;
+			const outcome = await runItem.call(this, operation, itemIndex, connection);
+			outcomes[itemIndex] = outcome;
+			if (!outcome.ok && !continueOnFail) stopped = true;
+		}
+	};
+
+	// Without a pause the whole input is one batch: a request starts as soon as a slot is free.
+	const batchSize = pacing.pauseBetweenBatchesMs > 0 ? pacing.requestsInParallel : itemCount;
+	for (let batchStart = 0; batchStart < itemCount && !stopped; batchStart += batchSize) {
+		if (batchStart > 0) await sleep(pacing.pauseBetweenBatchesMs);
+		const batchEnd = Math.min(itemCount, batchStart + batchSize);
+		const workerCount = Math.min(pacing.requestsInParallel, batchEnd - batchStart);
+		await Promise.all(Array.from({ length: workerCount }, async () => await worker(batchEnd)));
 	}
 
 	if (!continueOnFail) {
@@ -145,7 +164,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const connection: ITestConnection = { ...(await getConnection.call(this)), deadline };
 	const results =
 		operation.mode === 'eachItem'
-			? await runEachItem.call(this, operation, itemCount, connection)
+			? await runEachItem.call(this, operation, itemCount, connection, getItemPacing.call(this))
 			: await runAllItems.call(this, operation, itemCount, connection);
 	return [results];
 }

@@ -9,6 +9,10 @@ import { getWholeNumber, invalidParameter } from './validate';
 export const DEFAULT_RUN_DEADLINE_MINUTES = 60;
 const MAX_RETRIES_LIMIT = 10;
 const RUN_DEADLINE_RANGE = { min: 0.1, max: 1440 };
+const REQUESTS_IN_PARALLEL_RANGE = { min: 1, max: 64 };
+const BATCH_PAUSE_RANGE_MS = { min: 0, max: 600_000 };
+// Uploads send one request for all items, so the per-item pacing options do not apply there.
+const PER_ITEM_ONLY = { hide: { '/resource': ['numberDatabase'] } };
 
 export const companyIdField: INodeProperties = {
 	displayName: 'Company ID',
@@ -42,6 +46,26 @@ export const requestOptionsField: INodeProperties = {
 			default: DEFAULT_MAX_RETRIES,
 			description:
 				'How many times to send a request again after a temporary failure: connection refused or reset, or HTTP 429, 502, 503 or 504. Waits grow from about 1 second and follow the Retry-After header. Uploads are sent again only when they cannot have reached iTest: connection refused or a temporary DNS failure.',
+		},
+		{
+			displayName: 'Pause Between Batches (Ms)',
+			name: 'pauseBetweenBatchesMs',
+			type: 'number',
+			typeOptions: { minValue: BATCH_PAUSE_RANGE_MS.min, maxValue: BATCH_PAUSE_RANGE_MS.max },
+			default: 0,
+			displayOptions: PER_ITEM_ONLY,
+			description:
+				'Milliseconds to wait after each batch of items before the next one starts, to stay under an account\'s rate limit. A batch is as many items as Requests in Parallel, and the next batch starts once all of its requests have finished. 0 sends the next item as soon as any request finishes.',
+		},
+		{
+			displayName: 'Requests in Parallel',
+			name: 'requestsInParallel',
+			type: 'number',
+			typeOptions: { minValue: REQUESTS_IN_PARALLEL_RANGE.min, maxValue: REQUESTS_IN_PARALLEL_RANGE.max },
+			default: 1,
+			displayOptions: PER_ITEM_ONLY,
+			description:
+				'How many requests may wait for iTest at the same time. 1 sends the items one after another in input order. The output keeps the input order whatever the value.',
 		},
 		{
 			displayName: 'Run Deadline (Minutes)',
@@ -111,6 +135,33 @@ export function getRunDeadline(this: IExecuteFunctions, startedAt: number): RunD
 	}
 	const ms = Math.round(minutes * 60_000);
 	return { at: startedAt + ms, ms };
+}
+
+/** The pacing of a per-item operation's requests, read from its options. */
+export interface ItemPacing {
+	requestsInParallel: number;
+	/** Milliseconds between batches. 0 starts the next item as soon as any request finishes. */
+	pauseBetweenBatchesMs: number;
+}
+
+/**
+ * Reads Requests in Parallel and Pause Between Batches (Ms) from the first item's options. They
+ * shape the whole run, so other items' values are ignored.
+ */
+export function getItemPacing(this: IExecuteFunctions): ItemPacing {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const requestsInParallel =
+		options.requestsInParallel === undefined
+			? 1
+			: getWholeNumber.call(this, 'options.requestsInParallel', 'Requests in Parallel', 0, REQUESTS_IN_PARALLEL_RANGE);
+	const pauseBetweenBatchesMs =
+		options.pauseBetweenBatchesMs === undefined
+			? 0
+			: getWholeNumber.call(this, 'options.pauseBetweenBatchesMs', 'Pause Between Batches (Ms)', 0, {
+					...BATCH_PAUSE_RANGE_MS,
+					unit: 'milliseconds',
+				});
+	return { requestsInParallel, pauseBetweenBatchesMs };
 }
 
 /** Builds the output JSON: the given fields, then the status, then the raw reply if asked for. */

@@ -1,7 +1,10 @@
+import { sleep } from 'n8n-workflow';
+
 import type { FaultSpec } from '../../../../emulator';
 import { RETRY_TIMING } from '../../../../nodes/ITest/transport';
 import { expectedFaultMessage } from '../fault-messages';
 import { startFaultProxy } from '../fault-proxy';
+import { startGateProxy } from '../gate-proxy';
 import { SeededRandom } from '../random';
 import { createCompany, outputJson, runITest, thrownError, useEmulator } from '../setup';
 
@@ -247,5 +250,151 @@ describe('run deadline', () => {
 
 		expect(error.message).toBe('Invalid Run Deadline (Minutes) "0": expected a number from 0.1 to 1440 minutes [item 0]');
 		expect(emulator().requests).toHaveLength(0);
+	});
+});
+
+/** Users U-0, U-1, ... of company C-1; `companyIds` overrides the company of some items. */
+function userItems(count: number, companyIds: Record<number, string> = {}) {
+	return Array.from({ length: count }, (_unused, index) => ({
+		json: { companyId: companyIds[index] ?? 'C-1', userId: `U-${index}`, email: `u${index}@example.com` },
+	}));
+}
+
+function userSuccess(index: number) {
+	return { companyId: 'C-1', userId: `U-${index}`, status: 'Success', success: true };
+}
+
+const UNKNOWN_COMPANY_DESCRIPTION =
+	'iTest answered with this status instead of Success. Check the values of this item against the message; if the status mentions the login, check the iTest credential.';
+
+describe('requests in parallel', () => {
+	beforeEach(async () => {
+		await createCompany(emulator());
+	});
+
+	test('default sends one request at a time', async () => {
+		const gate = await startGateProxy(emulator().port);
+		try {
+			const run = runITest(emulator(), userParameters, { items: userItems(3), credentials: { baseUrl: gate.url } });
+			for (const userId of ['U-0', 'U-1', 'U-2']) {
+				await gate.arrived(userId);
+				expect(gate.heldUserIds()).toEqual([userId]);
+				await gate.release(userId);
+			}
+
+			expect(outputJson(await run)).toEqual([userSuccess(0), userSuccess(1), userSuccess(2)]);
+		} finally {
+			await gate.close();
+		}
+	});
+
+	test('output keeps input order and pairing', async () => {
+		const gate = await startGateProxy(emulator().port);
+		try {
+			const run = runITest(
+				emulator(),
+				{ ...userParameters, options: { requestsInParallel: 4 } },
+				{ items: userItems(4), credentials: { baseUrl: gate.url } },
+			);
+			for (const userId of ['U-0', 'U-1', 'U-2', 'U-3']) await gate.arrived(userId);
+			expect([...gate.heldUserIds()].sort()).toEqual(['U-0', 'U-1', 'U-2', 'U-3']);
+			for (const userId of ['U-3', 'U-2', 'U-1', 'U-0']) await gate.release(userId);
+			const result = await run;
+
+			expect(outputJson(result)).toEqual([userSuccess(0), userSuccess(1), userSuccess(2), userSuccess(3)]);
+			expect(result.output?.[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+			expect([...emulator().state.users.keys()]).toEqual(['U-3', 'U-2', 'U-1', 'U-0']);
+		} finally {
+			await gate.close();
+		}
+	});
+
+	test('continue on fail affects only the failed items', async () => {
+		const items = userItems(5, { 3: 'C-404' });
+		items[2].json.email = 'broken';
+		const result = await runITest(emulator(), { ...userParameters, options: { requestsInParallel: 3 } }, { items, continueOnFail: true });
+
+		expect(outputJson(result)).toEqual([
+			userSuccess(0),
+			userSuccess(1),
+			{
+				success: false,
+				error: 'Invalid Email "broken": it is not an email address [item 2]',
+				errorDescription: 'Use the form name@example.com.',
+				itemIndex: 2,
+			},
+			{
+				success: false,
+				error: 'iTest could not create or update user "U-3": "Unknown company: C-404" [item 3]',
+				errorDescription: UNKNOWN_COMPANY_DESCRIPTION,
+				itemIndex: 3,
+			},
+			userSuccess(4),
+		]);
+		expect(result.output?.[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }, { item: 4 }]);
+		expect([...emulator().state.users.keys()].sort()).toEqual(['U-0', 'U-1', 'U-4']);
+	});
+
+	test('failure stops new requests and lets others finish', async () => {
+		const gate = await startGateProxy(emulator().port);
+		try {
+			const run = runITest(
+				emulator(),
+				{ ...userParameters, options: { requestsInParallel: 3 } },
+				{ items: userItems(6, { 1: 'C-404' }), credentials: { baseUrl: gate.url } },
+			);
+			for (const userId of ['U-0', 'U-1', 'U-2']) await gate.arrived(userId);
+			await gate.release('U-2');
+			await gate.arrived('U-3');
+			await gate.release('U-1');
+			await gate.release('U-3');
+			await gate.release('U-0');
+			const error = thrownError(await run);
+
+			expect(error.message).toBe('iTest could not create or update user "U-1": "Unknown company: C-404" [item 1]');
+			expect(error.description).toBe(
+				`${UNKNOWN_COMPANY_DESCRIPTION} The run stopped at item 1. Item 0 before it was applied. Items 2-3 after it had already been applied. Items 4-5 were not sent.`,
+			);
+			expect(gate.events.filter((event) => event.startsWith('arrived'))).toHaveLength(4);
+			expect([...emulator().state.users.keys()]).toEqual(['U-2', 'U-3', 'U-0']);
+		} finally {
+			await gate.close();
+		}
+	});
+
+	test('pause waits for the whole batch', async () => {
+		const gate = await startGateProxy(emulator().port);
+		try {
+			const run = runITest(
+				emulator(),
+				{ ...userParameters, options: { requestsInParallel: 2, pauseBetweenBatchesMs: 1 } },
+				{ items: userItems(4), credentials: { baseUrl: gate.url } },
+			);
+			await gate.arrived('U-0');
+			await gate.arrived('U-1');
+			await gate.release('U-0');
+			// Were the items not in batches, U-2 would start now, in well under this wait.
+			await sleep(100);
+			expect(gate.heldUserIds()).toEqual(['U-1']);
+			await gate.release('U-1');
+			await gate.arrived('U-2');
+			await gate.arrived('U-3');
+			await gate.release('U-2');
+			await gate.release('U-3');
+
+			expect(outputJson(await run)).toEqual([userSuccess(0), userSuccess(1), userSuccess(2), userSuccess(3)]);
+			expect(gate.events.indexOf('arrived U-2')).toBeGreaterThan(gate.events.indexOf('finished U-1'));
+		} finally {
+			await gate.close();
+		}
+	});
+
+	test('invalid requests in parallel is rejected', async () => {
+		const error = thrownError(
+			await runITest(emulator(), { ...userParameters, options: { requestsInParallel: 0 } }, { items: userItems(2) }),
+		);
+
+		expect(error.message).toBe('Invalid Requests in Parallel "0": expected a whole number from 1 to 64 [item 0]');
+		expect(emulator().requests).toHaveLength(1);
 	});
 });
