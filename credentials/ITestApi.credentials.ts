@@ -7,6 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { isUnencryptedRemote } from '../nodes/ITest/transport/connection';
 import type { TextEncodingName } from '../nodes/ITest/transport/encoding';
 import { encodeFormFields } from '../nodes/ITest/transport/encoding';
 
@@ -18,6 +19,15 @@ async function addLoginToBody(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
+	// The node checks the Base URL before it sends anything, but n8n's credential test calls this
+	// function directly, so the rule is enforced here too.
+	const target = requestOptions.baseURL ? `${requestOptions.baseURL}${requestOptions.url}` : requestOptions.url;
+	if (isUnencryptedRemote(target)) {
+		throw new Error(
+			`The Base URL "${String(credentials.baseUrl)}" uses http://, which would send the API password unencrypted. Use https://; plain http:// is accepted only for 127.0.0.1 or localhost.`,
+		);
+	}
+
 	const encoding: TextEncodingName = credentials.textEncoding === 'utf8' ? 'utf8' : 'latin1';
 	const login: Array<[string, string]> = [
 		[String(credentials.userFieldName || 'API_95718'), String(credentials.username ?? '')],

@@ -63,6 +63,32 @@ describe('ITestApi authenticate', () => {
 	});
 });
 
+describe('ITestApi base URL rule', () => {
+	test('http to a remote host is rejected', async () => {
+		const credential = new ITestApi();
+		if (typeof credential.authenticate !== 'function') throw new Error('authenticate must be a function');
+
+		await expect(
+			credential.authenticate(
+				{ ...credentials, baseUrl: 'http://api.i-test.net/' },
+				{ baseURL: 'http://api.i-test.net/', url: '', method: 'POST' },
+			),
+		).rejects.toThrow(
+			'The Base URL "http://api.i-test.net/" uses http://, which would send the API password unencrypted. Use https://; plain http:// is accepted only for 127.0.0.1 or localhost.',
+		);
+	});
+
+	test('https and loopback http are accepted', async () => {
+		const credential = new ITestApi();
+		if (typeof credential.authenticate !== 'function') throw new Error('authenticate must be a function');
+
+		for (const url of ['https://api.i-test.net/', 'http://127.0.0.1:5681/', 'http://localhost/']) {
+			const options = await credential.authenticate(credentials, { url, method: 'POST' });
+			expect(options.body).toBe('API_95718=reseller&API_84572=p%26ss%3Dw%F6rd');
+		}
+	});
+});
+
 describe('ITestApi definition', () => {
 	test('password is masked', () => {
 		const password = new ITestApi().properties.find((property) => property.name === 'password');

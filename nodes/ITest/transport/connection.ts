@@ -32,6 +32,16 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * Checks the credential's base URL. Plain `http://` is accepted only for loopback addresses
  * (a local emulator or proxy): anywhere else it would send the API password unencrypted.
  */
+/** Tells whether a request to `target` would carry the login unencrypted off this machine. */
+export function isUnencryptedRemote(target: string): boolean {
+	try {
+		const url = new URL(target);
+		return url.protocol !== 'https:' && !LOOPBACK_HOST.test(url.hostname);
+	} catch {
+		return false;
+	}
+}
+
 export function parseBaseUrl(value: string): { url: URL } | { problem: string } {
 	let url: URL;
 	try {

@@ -12,10 +12,26 @@ import type { RunDeadline } from './connection';
 export const REDACTED = '***';
 
 /** Replaces every secret in `text` by a fixed mask. */
+/**
+ * Secrets shorter than this are not masked: masking every "e" of a one-letter password would
+ * garble the message and reveal the password by the pattern of masks.
+ */
+export const MIN_MASKED_SECRET_LENGTH = 4;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Forms in which a server may echo a secret: as sent, percent-encoded, or HTML-escaped. */
+function secretForms(secret: string): string[] {
+	const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character])]);
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every secret in `text`, in each form a server may echo it, by a fixed mask. */
 export function redact(text: string, secrets: string[]): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (secret.length > 0) result = result.split(secret).join(REDACTED);
+		if (secret.length < MIN_MASKED_SECRET_LENGTH) continue;
+		for (const form of secretForms(secret)) result = result.split(form).join(REDACTED);
 	}
 	return result;
 }

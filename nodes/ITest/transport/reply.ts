@@ -32,11 +32,13 @@ export interface ReceivedResponse {
 }
 
 function bodyPreview(body: Buffer, contentType: string | undefined, secrets: string[]): string {
-	const text = decodeBody(body.subarray(0, BODY_PREVIEW_LENGTH * 4), contentType)
+	// Masks before tags are removed, spaces collapsed and the text cut, any of which could
+	// change an echoed secret so that it no longer matches.
+	const text = redact(decodeBody(body, contentType), secrets)
 		.replace(/<[^>]*>/g, ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
-	return redact(text.slice(0, BODY_PREVIEW_LENGTH), secrets);
+	return text.slice(0, BODY_PREVIEW_LENGTH);
 }
 
 /** Replaces every secret in the keys and string values of a parsed reply. */

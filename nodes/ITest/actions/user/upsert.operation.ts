@@ -89,7 +89,8 @@ async function execute(this: IExecuteFunctions, { itemIndex, connection }: ItemC
 	const password = getText.call(this, 'password', itemIndex);
 	const options = getOutputOptions.call(this, itemIndex);
 
-	const form: RequestField[] = password === '' ? [] : [{ field: 'pass', value: password, label: 'Password' }];
+	// A cell holding only spaces is an empty cell, not a password of spaces.
+	const form: RequestField[] = password.trim() === '' ? [] : [{ field: 'pass', value: password, label: 'Password' }];
 	const reply = await sendRequest.call(
 		this,
 		itemIndex,

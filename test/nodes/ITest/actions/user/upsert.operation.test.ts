@@ -49,6 +49,13 @@ describe('user upsert', () => {
 		expect(JSON.stringify(result.output)).not.toContain(userPassword);
 	});
 
+	test('password of spaces is not sent', async () => {
+		await runITest(emulator(), { ...base, password: '   ' });
+
+		expect(emulator().requests[1].body.pass).toBeUndefined();
+		expect(emulator().state.users.get('04811849')?.password).toBeNull();
+	});
+
 	test.each(['ACME+17', 'a.b@c', 'R&D 7'])('id %s that is no XML name works end to end', async (userId) => {
 		const result = await runITest(emulator(), { ...base, userId });
 
