@@ -197,9 +197,26 @@ async function executeWorkflow(workflowId) {
 	const brokerPort = await n8n.findFreePort();
 	const instance = { ...base, env: { ...base.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) } };
 	const { stdout } = await n8n.runN8nCommand(instance, ['execute', `--id=${workflowId}`, '--rawOutput']);
+	return parseExecuteOutput(stdout);
+}
+
+/**
+ * Finds the run data in what `n8n execute` printed. Log lines can come before the JSON and,
+ * when n8n logs while shutting down, after it, so the JSON ends at the last `}` that parses.
+ * @param {string} stdout
+ * @returns {any}
+ */
+function parseExecuteOutput(stdout) {
 	const start = stdout.indexOf('{');
 	if (start === -1) throw new Error(`n8n execute printed no JSON:\n${stdout}`);
-	return JSON.parse(stdout.slice(start));
+	for (let end = stdout.lastIndexOf('}'); end > start; end = stdout.lastIndexOf('}', end - 1)) {
+		try {
+			return JSON.parse(stdout.slice(start, end + 1));
+		} catch {
+			// Not the end of the JSON yet: try the previous closing brace.
+		}
+	}
+	throw new Error(`n8n execute printed no complete JSON:\n${stdout}`);
 }
 
 /**
@@ -227,6 +244,7 @@ function findClosedPort() {
 }
 
 module.exports = {
+	parseExecuteOutput,
 	context,
 	findClosedPort,
 	postJson,
