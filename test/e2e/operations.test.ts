@@ -319,6 +319,55 @@ describe('number database uploads', () => {
 	}, TIMEOUT_MS);
 });
 
+describe('number database uploads from items', () => {
+	test('importNumbers groups rows per company', async () => {
+		const since = await lastRequestId();
+		const output = await run('e2e/import-numbers-items', [
+			{ companyId: 'OPS-C1', msisdn: '+44 7700 900101' },
+			{ companyId: 'OPS-C1', msisdn: 'not a number' },
+			{ companyId: 'OPS-C1', msisdn: '0044 7700 900102' },
+			{ companyId: 'OPS-C1', msisdn: '+44 7700 900101' },
+		]);
+
+		expect(output).toHaveLength(1);
+		expect(output[0]).toMatchObject({
+			companyId: 'OPS-C1',
+			source: 'items',
+			sent: true,
+			status: 'Success',
+			success: true,
+			linesRead: 4,
+			linesSent: 2,
+			normalized: 2,
+			duplicates: 1,
+			rejected: 1,
+			rejectedLines: [{ itemIndex: 1, text: 'not a number', reason: 'contains letters' }],
+		});
+		const [request] = await requestsSince(since, '5110');
+		expect(request.query).toEqual({ t: '5110', cid: 'OPS-C1' });
+		expect(request.file?.byteLength).toBe('447700900101\n447700900102\n'.length);
+		expect(request.file?.sha256).toBe(createHash('sha256').update('447700900101\n447700900102\n').digest('hex'));
+	}, TIMEOUT_MS);
+
+	test('setBreakoutPermissions rejects a comma in a name', async () => {
+		const since = await lastRequestId();
+		const output = await run('e2e/set-breakout-permissions-items', [
+			{ companyId: 'OPS-C1', supplierId: 'OPS-S1', country: 'France', breakout: 'Mobile' },
+			{ companyId: 'OPS-C1', supplierId: 'OPS-S1', country: 'Korea, Republic of', breakout: 'Mobile' },
+		]);
+
+		expect(output).toHaveLength(1);
+		expect(output[0].success).toBe(false);
+		expect(output[0].error).toBe('1 of 2 breakouts is invalid, so nothing is sent for supplier "OPS-S1" of company "OPS-C1" [item 1]');
+		expect(
+			String(output[0].errorDescription).startsWith(
+				'Item 1 ("Korea, Republic of, Mobile"): the country "Korea, Republic of" contains a comma, which iTest\'s COUNTRY, BREAKOUT format cannot carry unambiguously, so the line is not sent.',
+			),
+		).toBe(true);
+		expect(await requestsSince(since, '5150')).toEqual([]);
+	}, TIMEOUT_MS);
+});
+
 describe('emulator faults', () => {
 	// Faults apply to the next matching request of any caller, so they target t=5010 (profile
 	// upsert), which no other e2e file sends.

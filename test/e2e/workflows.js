@@ -17,6 +17,8 @@ const ITEST_CREDENTIAL = { iTestApi: { id: 'iTestEmulator001', name: 'iTest emul
  * @property {string} operation
  * @property {Record<string, unknown>} parameters the iTest node's parameters besides resource and operation
  * @property {boolean} [upload] true when the request is multipart with the file in field "data"
+ * @property {boolean} [groupsItems] true when the operation turns many items into one output, so
+ *   the output pairs with several items and has no single input row to echo
  */
 
 /** @type {OperationCase[]} */
@@ -117,6 +119,33 @@ const OPERATION_CASES = [
 		},
 		upload: true,
 	},
+	{
+		id: 'e2eImportItems1',
+		path: 'e2e/import-numbers-items',
+		resource: 'numberDatabase',
+		operation: 'importNumbers',
+		parameters: {
+			source: 'items',
+			companyId: '={{ $json.companyId }}',
+			numberField: 'msisdn',
+			onInvalidLines: 'sendValid',
+		},
+		groupsItems: true,
+	},
+	{
+		id: 'e2eBreakoutItm1',
+		path: 'e2e/set-breakout-permissions-items',
+		resource: 'numberDatabase',
+		operation: 'setBreakoutPermissions',
+		parameters: {
+			source: 'items',
+			companyId: '={{ $json.companyId }}',
+			supplierId: '={{ $json.supplierId }}',
+			countryField: 'country',
+			breakoutField: 'breakout',
+		},
+		groupsItems: true,
+	},
 ];
 
 /**
@@ -177,7 +206,8 @@ function buildOperationWorkflow(testCase) {
 		},
 	};
 
-	const nodes = testCase.upload ? [trigger, itest, pairCheck] : [trigger, split, itest, pairCheck];
+	let nodes = testCase.upload ? [trigger, itest, pairCheck] : [trigger, split, itest, pairCheck];
+	if (testCase.groupsItems) nodes = [trigger, split, itest];
 	/** @type {Record<string, unknown>} */
 	const connections = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
