@@ -83,6 +83,18 @@ function cpuSecondsByTree(roots) {
 }
 
 /**
+ * Returns the CPU seconds all cores of the machine have spent busy since boot, from the first
+ * line of /proc/stat (every state except idle and iowait), or NaN where /proc is missing.
+ * @returns {number}
+ */
+function machineBusySeconds() {
+	if (!fs.existsSync('/proc/stat')) return Number.NaN;
+	const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+	const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+	return (user + nice + system + irq + softirq + (steal ?? 0)) / CLOCK_TICKS;
+}
+
+/**
  * Subtracts two readings of cpuSecondsByTree().
  * @param {Record<string, number>} before
  * @param {Record<string, number>} after
@@ -95,4 +107,4 @@ function cpuSecondsBetween(before, after) {
 	return result;
 }
 
-module.exports = { cpuSecondsByTree, cpuSecondsBetween };
+module.exports = { cpuSecondsByTree, cpuSecondsBetween, machineBusySeconds };
