@@ -124,30 +124,82 @@ const started = Date.now();
 const loadAverageAtStart = os.loadavg().map((value) => Math.round(value * 100) / 100);
 const out = (/** @type {string} */ line = '') => process.stdout.write(`${line}\n`);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-const step = (/** @type {string} */ line) => out(`[${elapsed()}] ${line}`);
+/**
+ * The signal that interrupted the run, if one did.
+ * @type {NodeJS.Signals | undefined}
+ */
+let interruptedBy;
+
+/**
+ * Prints the start of a step, or throws when a signal interrupted the run, so that main() ends
+ * at the next step and the run stops only the processes it has.
+ * @param {string} line
+ */
+function step(line) {
+	if (interruptedBy) throw new Error(`Interrupted by ${interruptedBy}`);
+	out(`[${elapsed()}] ${line}`);
+}
 
 /** @type {Array<{ label: string, stop: () => Promise<void> }>} */
 const running = [];
-let stopping = false;
+/** @type {Promise<void> | undefined} */
+let stopped;
+/**
+ * Stops of processes that finished starting after stopEverything() began.
+ * @type {Promise<void>[]}
+ */
+const lateStops = [];
 
-/** Stops every process this script started, newest first. */
-async function stopEverything() {
-	if (stopping) return;
-	stopping = true;
-	for (const entry of running.reverse()) {
-		try {
-			await entry.stop();
-		} catch (error) {
-			out(`could not stop ${entry.label}: ${error instanceof Error ? error.message : String(error)}`);
+/**
+ * Stops every process this script started, newest first. A second call, from a signal handler
+ * or the error path, waits for the same stop instead of returning early.
+ * @returns {Promise<void>}
+ */
+function stopEverything() {
+	stopped ??= (async () => {
+		for (let entry = running.pop(); entry !== undefined; entry = running.pop()) {
+			await stopOne(entry);
 		}
+	})();
+	return stopped.then(() => Promise.all(lateStops)).then(() => undefined);
+}
+
+/**
+ * Stops one process and reports a failure instead of throwing, so the others still get stopped.
+ * @param {{ label: string, stop: () => Promise<void> }} entry
+ */
+async function stopOne(entry) {
+	try {
+		await entry.stop();
+	} catch (error) {
+		out(`Failed to stop ${entry.label}: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	running.length = 0;
+}
+
+/**
+ * Registers a started process for stopEverything(). A process that finished starting after the
+ * stop began (a signal arrived meanwhile) is stopped at once.
+ * @param {string} label
+ * @param {() => Promise<void>} stop
+ */
+function track(label, stop) {
+	if (stopped) {
+		lateStops.push(stopOne({ label, stop }));
+		return;
+	}
+	running.push({ label, stop });
 }
 
 for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM'])) {
 	process.on(signal, () => {
+		if (interruptedBy) {
+			out(`${signal} received again: exiting without waiting for the processes to stop`);
+			process.exit(130);
+		}
+		interruptedBy = signal;
 		out(`\n${signal} received: stopping everything this script started`);
-		void stopEverything().finally(() => process.exit(130));
+		// The run then fails at its next request or step, and its error path waits for the stop.
+		void stopEverything();
 	});
 }
 
@@ -554,9 +606,9 @@ async function main() {
 
 	step('starting PostgreSQL and Redis on 127.0.0.1');
 	const postgres = await services.startPostgres({ home: RUN_DIR, binDir: packages.postgresBinDir, log: (line) => out(`      ${line}`) });
-	running.push({ label: 'PostgreSQL', stop: postgres.stop });
+	track('PostgreSQL', postgres.stop);
 	const redis = await services.startRedis({ home: RUN_DIR, redisServer: packages.redisServer });
-	running.push({ label: 'Redis', stop: redis.stop });
+	track('Redis', redis.stop);
 	out(`      PostgreSQL on port ${postgres.port} (PID ${postgres.pid}), Redis on port ${redis.port} (PID ${redis.pid})`);
 
 	step('building and packing the package');
@@ -564,7 +616,7 @@ async function main() {
 	out(`      ${path.basename(tarball)}`);
 
 	const emulator = await emulatorModule.startEmulator({ port: 0, latencyMs: options.latencyMs, maxLoggedRequests: 1000000 });
-	running.push({ label: 'iTest emulator', stop: () => emulator.close() });
+	track('iTest emulator', () => emulator.close());
 	step(`iTest emulator on ${emulator.url}`);
 
 	step('n8n main instance: installing the package, importing workflows, starting');
@@ -576,7 +628,7 @@ async function main() {
 		publish: [],
 	});
 	const main = await n8n.startN8n(mainInstance);
-	running.push({ label: 'n8n main', stop: main.stop });
+	track('n8n main', main.stop);
 	const session = await n8n.openOwnerSession(mainInstance, OWNER);
 	await n8n.publishWorkflows(mainInstance, session, workloads.PUBLISHED.map((workflow) => workflow.id));
 	await n8n.waitForWebhooks(mainInstance, workloads.PUBLISHED.map((workflow) => workflow.path));
@@ -589,7 +641,7 @@ async function main() {
 	const startWorker = async (/** @type {string} */ name) => {
 		const instance = await cluster.prepareQueueInstance({ home: path.join(RUN_DIR, name), shared, tarball, worker: true });
 		const worker = await cluster.startWorker(instance, { name, concurrency: options.concurrency });
-		running.push({ label: name, stop: worker.stop });
+		track(name, worker.stop);
 		workers.push(worker);
 		processTrees[`n8n ${name}`] = worker.pid;
 		step(`${name} ready (PID ${worker.pid}, concurrency ${options.concurrency})`);
@@ -691,7 +743,7 @@ let exitCode = 1;
 try {
 	const { checker, options } = await main();
 	await stopEverything();
-	step('stopped every process this script started');
+	out(`[${elapsed()}] stopped every process this script started`);
 	out(`Result written to ${path.relative(process.cwd(), RESULT_PATH)}`);
 	if (checker.failed === 0 && !options.keep) fs.rmSync(RUN_DIR, { recursive: true, force: true });
 	if (checker.failed > 0) out(`Logs, database and worker folders kept in ${path.relative(process.cwd(), RUN_DIR)}/`);
@@ -701,5 +753,6 @@ try {
 	out(`\nThe queue-mode check stopped with an error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
 	await stopEverything();
 	out(`Logs kept in ${path.relative(process.cwd(), RUN_DIR)}/`);
+	if (interruptedBy) exitCode = 130;
 }
 process.exit(exitCode);
