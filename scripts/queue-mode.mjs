@@ -54,6 +54,9 @@ const USAGE = `Usage: npm run test:queue -- [options]
   --breakouts N      breakout-permission refreshes in phase 3 (default 20)
   --uploads N        number files uploaded in phase 3 (default 10)
   --latency-ms N     delay the emulator adds to every iTest response (default 0)
+  --requests-in-parallel N
+                     the iTest node's Requests in Parallel option in the bulk import example
+                     (default 1, the example's own setting)
   --binary-data-mode database|filesystem
                      n8n's N8N_DEFAULT_BINARY_DATA_MODE (default database); with filesystem
                      the workers cannot read files that the main instance received, and the
@@ -64,7 +67,8 @@ const USAGE = `Usage: npm run test:queue -- [options]
 /**
  * Reads the command-line options.
  * @returns {{ binaryDataMode: 'database' | 'filesystem', executions: number, rows: number, warmUp: number,
- *   inFlight: number, concurrency: number, breakouts: number, uploads: number, latencyMs: number, keep: boolean }}
+ *   inFlight: number, concurrency: number, breakouts: number, uploads: number, latencyMs: number,
+ *   requestsInParallel: number, keep: boolean }}
  */
 function readOptions() {
 	const { values } = parseArgs({
@@ -77,6 +81,7 @@ function readOptions() {
 			breakouts: { type: 'string', default: '20' },
 			uploads: { type: 'string', default: '10' },
 			'latency-ms': { type: 'string', default: '0' },
+			'requests-in-parallel': { type: 'string', default: '1' },
 			'binary-data-mode': { type: 'string', default: 'database' },
 			keep: { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
@@ -115,6 +120,7 @@ function readOptions() {
 		breakouts: whole('breakouts', 1, 1000),
 		uploads: whole('uploads', 1, 1000),
 		latencyMs: whole('latency-ms', 0, 60000),
+		requestsInParallel: whole('requests-in-parallel', 1, 64),
 		keep: values.keep === true,
 	};
 }
@@ -590,7 +596,8 @@ async function main() {
 	const checker = new checks.Checker((line) => out(`  ${line}`));
 	out(`n8n-nodes-itest in n8n ${runtime.N8N_VERSION} queue mode: PostgreSQL, Redis, one main instance, two workers`);
 	out(`  worker concurrency ${options.concurrency}, ${options.executions} timed bulk imports of ${options.rows} rows per phase, ` +
-		`${options.inFlight} webhook calls in flight, emulator latency ${options.latencyMs} ms`);
+		`${options.inFlight} webhook calls in flight, emulator latency ${options.latencyMs} ms, ` +
+		`${options.requestsInParallel} iTest request${options.requestsInParallel === 1 ? '' : 's'} in parallel per execution`);
 
 	step('n8n runtime');
 	const install = await runtime.ensureRuntime({ log: (line) => out(`      ${line}`) });
@@ -624,7 +631,7 @@ async function main() {
 	const mainInstance = await cluster.prepareQueueInstance({ home: path.join(RUN_DIR, 'main'), shared, tarball });
 	await workspace.importIntoN8n(mainInstance, {
 		credentials: workspace.exampleCredentials(emulator.url),
-		workflows: workloads.queueModeWorkflows(),
+		workflows: workloads.queueModeWorkflows({ requestsInParallel: options.requestsInParallel }),
 		publish: [],
 	});
 	const main = await n8n.startN8n(mainInstance);
@@ -697,7 +704,7 @@ async function main() {
 	checker.equal('the main instance ran no execution itself', /Worker started execution/.test(mainLog), false);
 
 	out();
-	out('Throughput of the timed bulk imports (each execution upserts its rows one request at a time):');
+	out(`Throughput of the timed bulk imports (Requests in Parallel: ${options.requestsInParallel}):`);
 	printTable(
 		['workers', 'executions', 'iTest requests', 'seconds', 'executions/s', 'requests/s', 'response p50', 'response p95', 'queue wait p50', 'run time p50'],
 		[oneWorker.throughput, twoWorkers.throughput].map((entry) => [

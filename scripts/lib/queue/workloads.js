@@ -39,7 +39,7 @@ function requireOperationCase(id) {
  * Builds the breakout-permission refresh example with a webhook in place of its schedule and
  * manual triggers. The "Breakout list" node takes the company, supplier and breakouts from the
  * request body instead of its fixed list. Every later node is the example's own, unchanged.
- * The webhook answers with the iTest node's output.
+ * The webhook responds with the iTest node's output.
  * @returns {Record<string, any>}
  */
 function breakoutRefreshByWebhook() {
@@ -91,20 +91,29 @@ function breakoutRefreshByWebhook() {
 
 /**
  * Returns every workflow the check imports: the three examples, the webhook variant of the
- * breakout refresh, and the two per-operation workflows.
+ * breakout refresh, and the two per-operation workflows. `requestsInParallel` above 1 sets the
+ * iTest node's Requests in Parallel option in the bulk import example, which leaves it unset.
+ * @param {{ requestsInParallel?: number }} [options]
  * @returns {Array<Record<string, any>>}
  */
-function queueModeWorkflows() {
+function queueModeWorkflows(options = {}) {
+	const examples = workspace.exampleWorkflows().map((workflow) => {
+		if (workflow.id !== BULK_IMPORT.id || (options.requestsInParallel ?? 1) === 1) return workflow;
+		const upsert = workflow.nodes.find((/** @type {{ type: string }} */ node) => node.type === 'n8n-nodes-itest.iTest');
+		if (!upsert) throw new Error('The bulk import example has no iTest node; update queueModeWorkflows()');
+		upsert.parameters.options = { ...upsert.parameters.options, requestsInParallel: options.requestsInParallel };
+		return workflow;
+	});
 	const operationWorkflows = [SUPPLIER_UPSERT.id, IMPORT_NUMBERS.id].map((id) =>
 		buildOperationWorkflow(/** @type {import('../../../test/e2e/workflows').OperationCase} */ (OPERATION_CASES.find((testCase) => testCase.id === id))),
 	);
-	return [...workspace.exampleWorkflows(), breakoutRefreshByWebhook(), ...operationWorkflows];
+	return [...examples, breakoutRefreshByWebhook(), ...operationWorkflows];
 }
 
 /**
  * @typedef {object} WebhookCall
  * @property {string} path webhook path under /webhook/
- * @property {string} label identifies the call in messages, e.g. "bulk 1w-7"
+ * @property {string} label identifies the call in messages, e.g. "bulk Q1-7"
  * @property {unknown} [json] a JSON body
  * @property {{ fields: Record<string, string>, fileName: string, contentType: string, content: Buffer }} [multipart]
  *   a multipart body with the file in the field "data"
