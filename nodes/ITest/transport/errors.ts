@@ -111,7 +111,7 @@ export function isTimeoutError(error: unknown): boolean {
 	return /timeout/i.test(message);
 }
 
-/** The request never got an answer: refused, reset, timed out, DNS or TLS failure. */
+/** Builds the error for a request that got no response: refused, reset, timed out, DNS or TLS failure. */
 export function networkError(context: FailureContext, error: unknown, timeoutMs: number): NodeApiError {
 	if (isTimeoutError(error)) return timeoutError(context, timeoutMs);
 	const code = findErrorCode(error);
@@ -188,7 +188,7 @@ function httpAdvice(status: number): string {
 	return 'Check the values sent for this item and the iTest credential, then try again.';
 }
 
-/** iTest answered with an HTTP status other than 2xx. */
+/** Builds the error for an HTTP status other than 2xx. */
 export function httpStatusError(
 	context: FailureContext,
 	status: number,
@@ -220,7 +220,7 @@ const REPLY_ADVICE: Record<ReplyProblem, string> = {
 	tooComplex: "iTest's replies have a handful of elements, so this is not an iTest reply and it was not read. Check that the Base URL in the iTest credential points at the iTest API.",
 };
 
-/** The body could not be read as an iTest reply. */
+/** Builds the error for a body that cannot be read as an iTest reply. */
 export function unreadableReplyError(
 	context: FailureContext,
 	problem: ReplyProblem,
@@ -244,7 +244,7 @@ export function unexpectedReplyError(context: FailureContext, detail: string): N
 	);
 }
 
-/** iTest read the request and answered with a status other than Success. */
+/** Builds the error for a reply whose status is not Success. */
 export function statusError(context: FailureContext, status: string): NodeApiError {
 	const shown = status === '' ? '(an empty status)' : `"${status}"`;
 	return apiError(

@@ -18,6 +18,12 @@ function expectReply(text: string) {
 	return result.reply;
 }
 
+/** Returns the reply's status, failing the test with the problem when the reply was rejected. */
+function statusOf(result: ReturnType<typeof readReply>): string | undefined {
+	if (!result.ok) throw new Error(`expected a reply, got ${result.problem}: ${result.detail}`);
+	return result.reply.status;
+}
+
 describe('readReplyText on the guide samples', () => {
 	test('company keeps the Adminitration spelling', () => {
 		const reply = expectReply(GUIDE_SAMPLES.company);
@@ -151,30 +157,30 @@ describe('readReply decoding', () => {
 
 	test('Latin-1 body named in the header', () => {
 		const result = readReply(latin1Body, 'text/xml; charset=ISO-8859-1');
-		expect(result.ok && result.reply.status).toBe('Société fermée');
+		expect(statusOf(result)).toBe('Société fermée');
 	});
 
 	test('Latin-1 body without any charset', () => {
 		const result = readReply(latin1Body, 'text/xml');
-		expect(result.ok && result.reply.status).toBe('Société fermée');
+		expect(statusOf(result)).toBe('Société fermée');
 	});
 
 	test('Latin-1 named in the XML declaration', () => {
 		const body = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?>'), latin1Body]);
 		const result = readReply(body, undefined);
-		expect(result.ok && result.reply.status).toBe('Société fermée');
+		expect(statusOf(result)).toBe('Société fermée');
 	});
 
 	test('UTF-8 body without any charset', () => {
 		const body = Buffer.from('<Company><Adminitration><Status>Société</Status></Adminitration></Company>', 'utf8');
 		const result = readReply(body, undefined);
-		expect(result.ok && result.reply.status).toBe('Société');
+		expect(statusOf(result)).toBe('Société');
 	});
 
 	test('UTF-8 byte order mark is skipped', () => {
 		const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<NDB><Number_Upload><Status>Success</Status></Number_Upload></NDB>')]);
 		const result = readReply(body, 'text/xml; charset=ISO-8859-1');
-		expect(result.ok && result.reply.status).toBe('Success');
+		expect(statusOf(result)).toBe('Success');
 	});
 });
 
@@ -190,7 +196,8 @@ describe('sanitizeXml', () => {
 
 	test('placeholder-like names from the server are replaced too', () => {
 		const result = sanitizeXml('<_itest_name_0>x</_itest_name_0>');
-		expect(result.ok && result.xml).toBe('<_itest_name_0>x</_itest_name_0>');
-		expect(result.ok && result.originalNames.get('_itest_name_0')).toBe('_itest_name_0');
+		if (!result.ok) throw new Error(`expected a sanitized text, got ${result.problem}`);
+		expect(result.xml).toBe('<_itest_name_0>x</_itest_name_0>');
+		expect(result.originalNames.get('_itest_name_0')).toBe('_itest_name_0');
 	});
 });
