@@ -35,7 +35,7 @@ function toNodeFailure(this: IExecuteFunctions, error: unknown, itemIndex: numbe
 	return new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex });
 }
 
-/** The JSON an item carries when it failed and Continue On Fail is on. */
+/** Builds the JSON of a failed item's output when Continue On Fail is on. */
 function errorJson(error: NodeFailure, itemIndex: number): IDataObject {
 	const json: IDataObject = { success: false, error: error.message };
 	if (error.description) json.errorDescription = error.description;

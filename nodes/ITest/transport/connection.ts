@@ -14,7 +14,7 @@ export interface RunDeadline {
 	ms: number;
 }
 
-/** What the transport needs from the credential besides the login, which n8n adds itself. */
+/** Credential settings the transport needs besides the login, which n8n adds itself. */
 export interface ITestConnection {
 	/** Base URL with a trailing slash and no query string. */
 	baseUrl: string;

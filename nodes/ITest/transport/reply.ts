@@ -96,7 +96,7 @@ export function interpretReply(
 		status: result.reply.status === undefined ? undefined : redact(result.reply.status, secrets),
 	};
 	if (reply.rootName !== expectation.expectedRoot) {
-		// iTest may answer every request type with its own error document; show its status if any.
+		// iTest may reply to any request type with its own error document, so its status is shown if it has one.
 		if (reply.status !== undefined && reply.status !== 'Success') throw statusError(failure, reply.status);
 		throw unexpectedReplyError(
 			failure,

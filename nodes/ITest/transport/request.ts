@@ -35,7 +35,7 @@ export interface UploadFile {
 
 export interface ITestRequest extends ReplyExpectation {
 	type: RequestType;
-	/** What the request does, completing "while trying to …", e.g. `create or update company "C-17"`. */
+	/** Action phrase that completes "while trying to …" in messages, e.g. `create or update company "C-17"`. */
 	action: string;
 	query: RequestField[];
 	/** POST-only fields such as `pass` and `otp`. Their values are also treated as secrets. */
