@@ -282,6 +282,37 @@ describe('number database uploads', () => {
 		expect(state.numbers.find((entry) => entry.cid === 'OPS-C1')).toEqual({ cid: 'OPS-C1', count: 3 });
 	}, TIMEOUT_MS);
 
+	test('importNumbers uploads a million numbers', async () => {
+		const company = await run('e2e/company-upsert', [{ row: 1, companyId: 'OPS-C9', name: 'Ops Bulk', enabled: true }]);
+		expect(company[0].success).toBe(true);
+		const count = 1_000_000;
+		const content = Buffer.alloc(count * 13);
+		for (let index = 0; index < count; index++) {
+			content.write(`44770${String(index).padStart(7, '0')}\n`, index * 13, 'latin1');
+		}
+		const since = await lastRequestId();
+		const response = await postMultipart(
+			'e2e/import-numbers',
+			{ row: '8', companyId: 'OPS-C9' },
+			{ fileName: 'million.txt', contentType: 'text/plain', content },
+		);
+
+		expect(response.status).toBe(200);
+		expect((response.json as Item[])[0]).toMatchObject({
+			companyId: 'OPS-C9',
+			fileSize: 13_000_000,
+			linesRead: count,
+			linesSent: count,
+			rejected: 0,
+			success: true,
+		});
+		const [request] = await requestsSince(since, '5110');
+		expect(request.file?.byteLength).toBe(13_000_000);
+		expect(request.file?.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+		const state = await emulatorState();
+		expect(state.numbers.find((entry) => entry.cid === 'OPS-C9')).toEqual({ cid: 'OPS-C9', count });
+	}, TIMEOUT_MS);
+
 	test('setBreakoutPermissions uploads the list', async () => {
 		const since = await lastRequestId();
 		const content = Buffer.from("United Kingdom, Mobile - Vodafone\nCôte d'Ivoire, Mobile - Orange\n", 'latin1');

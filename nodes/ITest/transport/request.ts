@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { BufferFile } from './bufferFile';
 import type { ITestConnection } from './connection';
 import { encodeFormFields, findEncodingProblem } from './encoding';
 import type { ReplyExpectation } from './reply';
@@ -119,14 +120,11 @@ function buildBody(
 	}
 
 	// The runtime's FormData sets the multipart boundary and length itself; the credential
-	// appends the login fields to it.
+	// appends the login fields to it. The file part is the node's own buffer, not a copy.
 	const form = new FormData();
 	for (const [name, value] of formFields) form.append(name, value);
-	// A Buffer is a Uint8Array; the cast only widens its buffer type for the DOM typings.
-	const file = new Blob([request.upload.data as Uint8Array<ArrayBuffer>], {
-		type: request.upload.mimeType,
-	});
-	form.append('uploadfile', file, request.upload.fileName);
+	const { data, fileName, mimeType } = request.upload;
+	form.append('uploadfile', new BufferFile(data, fileName, mimeType));
 	return { body: form };
 }
 
