@@ -37,6 +37,13 @@ const require = createRequire(import.meta.url);
 const DEFAULTS = { items: 1000, runs: 3, latencyMs: 20, cpuItems: 1000, skipN8n: false };
 const CONCURRENCIES = [1, 4, 16];
 const WARM_UP_ITEMS = 20;
+/**
+ * The two ways the iTest node gets the users' fields: an expression per field, as most
+ * workflows map them, or Mapping Mode set to Map Automatically, which evaluates no expression.
+ * @type {Array<'expressions' | 'automatic'>}
+ */
+const MAPPINGS = ['expressions', 'automatic'];
+const MAPPING_LABELS = { expressions: 'fields mapped with expressions', automatic: 'Map Automatically' };
 /** The option of the iTest node that sets how many requests it keeps in flight. */
 const PARALLEL_OPTION = 'requestsInParallel';
 const WEBHOOK_TIMEOUT_MS = 600_000;
@@ -134,6 +141,7 @@ async function bundleHarness(outFile) {
  * @property {string} url
  * @property {number} items
  * @property {Array<number | undefined>} concurrencies undefined runs the node without the option
+ * @property {'expressions' | 'automatic'} mapping
  */
 
 /**
@@ -180,18 +188,7 @@ async function runHarnessMeasurements(configText) {
 	const upsert = async (count, concurrency) => {
 		const items = clients.benchUsers(count).map((user) => ({ json: { ...user } }));
 		const options = concurrency === undefined || concurrency === null ? {} : { [PARALLEL_OPTION]: concurrency };
-		const parameters = {
-			resource: 'user',
-			operation: 'upsert',
-			companyId: '={{ $json.companyId }}',
-			userId: '={{ $json.userId }}',
-			firstName: '={{ $json.firstName }}',
-			lastName: '={{ $json.lastName }}',
-			email: '={{ $json.email }}',
-			role: 'user',
-			enabled: true,
-			options,
-		};
+		const parameters = workflows.userUpsertParameters(config.mapping, options);
 		const cpuBefore = process.cpuUsage();
 		const started = performance.now();
 		const result = await executeNode({ nodeType, credentialTypes: [new ITestApi()], credentials, parameters, items });
@@ -363,10 +360,12 @@ async function runParent(options) {
 		const n8nCases = [];
 		/** @type {object[]} */
 		const workflowList = [workflows.emptyWorkflow('bench/empty')];
-		for (const concurrency of nodeConcurrencies) {
-			const webhookPath = `bench/itest-${concurrency ?? 1}`;
-			workflowList.push(workflows.iTestWorkflow(webhookPath, concurrency));
-			n8nCases.push({ series: 'n8n: iTest node', concurrency: String(concurrency ?? 1), path: webhookPath });
+		for (const mapping of MAPPINGS) {
+			for (const concurrency of nodeConcurrencies) {
+				const webhookPath = `bench/itest-${mapping}-${concurrency ?? 1}`;
+				workflowList.push(workflows.iTestWorkflow(webhookPath, concurrency, mapping));
+				n8nCases.push({ series: `n8n: iTest node, ${MAPPING_LABELS[mapping]}`, concurrency: String(concurrency ?? 1), path: webhookPath });
+			}
 		}
 		workflowList.push(workflows.httpUnboundedWorkflow('bench/http-all', emulator.url));
 		n8nCases.push({ series: 'n8n: HTTP Request + tag fix + XML', concurrency: 'unbounded', path: 'bench/http-all' });
@@ -393,8 +392,10 @@ async function runParent(options) {
 				const fresh = await clients.rawUpserts({ baseUrl: emulator.url, users, concurrency, keepAlive: false });
 				results.add('raw client, new connection per request', String(concurrency), fresh.seconds);
 			}
-			const harness = await runHarnessChild({ bundlePath, url: emulator.url, items: options.items, concurrencies: nodeConcurrencies }, home);
-			harness.forEach((result, index) => results.add('iTest node in n8n-core', String(nodeConcurrencies[index] ?? 1), result.seconds));
+			for (const mapping of MAPPINGS) {
+				const harness = await runHarnessChild({ bundlePath, url: emulator.url, items: options.items, concurrencies: nodeConcurrencies, mapping }, home);
+				harness.forEach((result, index) => results.add(`iTest node in n8n-core, ${MAPPING_LABELS[mapping]}`, String(nodeConcurrencies[index] ?? 1), result.seconds));
+			}
 			if (bench) {
 				for (const benchCase of n8nCases) {
 					const result = await bench.call(benchCase.path, options.items);
@@ -414,14 +415,18 @@ async function runParent(options) {
 		for (let run = 1; run <= options.runs; run++) {
 			record('raw client, keep-alive, 1 in flight (Node 20)', (await clients.rawUpserts({ baseUrl: emulator.url, users: cpuUsers, concurrency: 1, keepAlive: true })).cpuMs);
 			record('raw client, new connection per request, 1 in flight (Node 20)', (await clients.rawUpserts({ baseUrl: emulator.url, users: cpuUsers, concurrency: 1, keepAlive: false })).cpuMs);
-			const [harness] = await runHarnessChild({ bundlePath, url: emulator.url, items: options.cpuItems, concurrencies: [nodeConcurrencies[0]] }, home);
-			record('iTest node in n8n-core, 1 in flight (Node 20)', harness.cpuMs);
+			for (const mapping of MAPPINGS) {
+				const [harness] = await runHarnessChild({ bundlePath, url: emulator.url, items: options.cpuItems, concurrencies: [nodeConcurrencies[0]], mapping }, home);
+				record(`iTest node in n8n-core, ${MAPPING_LABELS[mapping]}, 1 in flight (Node 20)`, harness.cpuMs);
+			}
 			if (bench) {
 				const empty = await bench.call('bench/empty', options.cpuItems);
 				record('n8n: webhook, Split Out and summary only', empty.cpuMs);
-				const iTest = await bench.call(`bench/itest-${nodeConcurrencies[0] ?? 1}`, options.cpuItems);
-				record('n8n: iTest workflow, 1 in flight', iTest.cpuMs);
-				record('n8n: iTest node share (iTest workflow minus the empty one)', iTest.cpuMs - empty.cpuMs);
+				for (const mapping of MAPPINGS) {
+					const iTest = await bench.call(`bench/itest-${mapping}-${nodeConcurrencies[0] ?? 1}`, options.cpuItems);
+					record(`n8n: iTest workflow, ${MAPPING_LABELS[mapping]}, 1 in flight`, iTest.cpuMs);
+					record(`n8n: iTest node share, ${MAPPING_LABELS[mapping]} (minus the empty workflow)`, iTest.cpuMs - empty.cpuMs);
+				}
 				const http = await bench.call('bench/http-all', options.cpuItems);
 				record('n8n: HTTP Request + tag fix + XML workflow, unbounded', http.cpuMs);
 				record('n8n: HTTP Request + tag fix + XML share (minus the empty one)', http.cpuMs - empty.cpuMs);
@@ -478,9 +483,15 @@ function printReport(results, cpuPerItem, options) {
 		markdownTable(
 			['ratio', '1', '4', '16'],
 			[
-				['iTest node in n8n-core / raw client, keep-alive', ...['1', '4', '16'].map((column) => format(ratio('iTest node in n8n-core', 'raw client, keep-alive', column), 3))],
+				...MAPPINGS.map((mapping) => [
+					`iTest node in n8n-core, ${MAPPING_LABELS[mapping]} / raw client, keep-alive`,
+					...['1', '4', '16'].map((column) => format(ratio(`iTest node in n8n-core, ${MAPPING_LABELS[mapping]}`, 'raw client, keep-alive', column), 3)),
+				]),
 				['raw client, new connection / keep-alive', ...['1', '4', '16'].map((column) => format(ratio('raw client, new connection per request', 'raw client, keep-alive', column), 3))],
-				['n8n: iTest workflow / HTTP Request workflow in Loop Over Items', ...['1', '4', '16'].map((column) => format(ratio('n8n: iTest node', 'n8n: HTTP Request + tag fix + XML', column), 3))],
+				...MAPPINGS.map((mapping) => [
+					`n8n: iTest workflow, ${MAPPING_LABELS[mapping]} / HTTP Request workflow in Loop Over Items`,
+					...['1', '4', '16'].map((column) => format(ratio(`n8n: iTest node, ${MAPPING_LABELS[mapping]}`, 'n8n: HTTP Request + tag fix + XML', column), 3)),
+				]),
 			],
 		),
 	);

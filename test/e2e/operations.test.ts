@@ -177,6 +177,32 @@ describe('user operations', () => {
 	}, TIMEOUT_MS);
 });
 
+describe('user upsert with Map Automatically', () => {
+	test('reads the fields by name and fails only the incomplete row', async () => {
+		const since = await lastRequestId();
+		const output = await run('e2e/user-upsert-automatic', [
+			{ row: 1, 'Company ID': 'OPS-C1', user_id: 'OPS-U7', FirstName: 'Mary', lastName: 'Jackson', email: 'mary@example.com', Role: 'Admin' },
+			{ row: 2, companyId: 'OPS-C1', firstName: 'No', lastName: 'Id', email: 'no-id@example.com' },
+		]);
+
+		expect(output).toEqual([
+			{ companyId: 'OPS-C1', userId: 'OPS-U7', status: 'Success', success: true, inputRow: '1' },
+			{
+				success: false,
+				error: 'The input item has no field for User ID [item 1]',
+				errorDescription:
+					'With Mapping Mode set to Map Automatically, User ID comes from the input field named userId or "User ID", ignoring case, spaces, dashes and underscores. Rename the input field, add it with an Edit Fields (Set) node, or set Mapping Mode to Map Each Field Below.',
+				itemIndex: 1,
+				inputRow: '2',
+			},
+		]);
+		const requests = await requestsSince(since, '4020');
+		expect(requests.map((request) => request.query)).toEqual([
+			{ t: '4020', cid: 'OPS-C1', uid: 'OPS-U7', firstname: 'Mary', lastname: 'Jackson', email: 'mary@example.com', role: 'admin', state: '1' },
+		]);
+	}, TIMEOUT_MS);
+});
+
 describe('profile and supplier upsert', () => {
 	test('profile upsert sends every field', async () => {
 		const since = await lastRequestId();

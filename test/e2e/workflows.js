@@ -2,7 +2,8 @@
 'use strict';
 
 // Test workflows for the end-to-end tier: one per iTest operation, each started by a webhook so
-// that a single running n8n serves them all. Every parameter comes from the posted item, and a
+// that a single running n8n serves them all. Every parameter comes from the posted item (by
+// expressions, or by Mapping Mode set to Map Automatically), and a
 // Set node after the iTest node reads the input row through n8n's paired-item lookup
 // (`$('Items').item`), which fails if the iTest node's outputs are not paired to their inputs.
 
@@ -45,6 +46,13 @@ const OPERATION_CASES = [
 			enabled: '={{ $json.enabled }}',
 			password: '={{ $json.password }}',
 		},
+	},
+	{
+		id: 'e2eUserUpsAuto01',
+		path: 'e2e/user-upsert-automatic',
+		resource: 'user',
+		operation: 'upsert',
+		parameters: { mappingMode: 'autoMapInputData' },
 	},
 	{
 		id: 'e2eUserReqOtp01',

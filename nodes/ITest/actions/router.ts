@@ -11,6 +11,7 @@ import { getConnection } from '../transport';
 import { deadlinePassedError } from '../transport/errors';
 import type { ItemPacing } from './common/fields';
 import { getItemPacing, getRunDeadline } from './common/fields';
+import { startInputMapping } from './common/mapping';
 import * as company from './company';
 import * as numberDatabase from './numberDatabase';
 import type { GroupResult, ITestResource, ItemOperation, Operation } from './node.type';
@@ -162,9 +163,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const startedAt = Date.now();
 	const deadline = getRunDeadline.call(this, startedAt);
 	const connection: ITestConnection = { ...(await getConnection.call(this)), deadline };
-	const results =
-		operation.mode === 'eachItem'
-			? await runEachItem.call(this, operation, itemCount, connection, getItemPacing.call(this))
-			: await runAllItems.call(this, operation, itemCount, connection);
-	return [results];
+	if (operation.mode === 'allItems') return [await runAllItems.call(this, operation, itemCount, connection)];
+
+	startInputMapping.call(this, operation.description);
+	return [await runEachItem.call(this, operation, itemCount, connection, getItemPacing.call(this))];
 }

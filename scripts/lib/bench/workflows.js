@@ -152,12 +152,36 @@ function emptyWorkflow(webhookPath) {
 }
 
 /**
+ * The iTest node's parameters for a user upsert: each field mapped with an expression, or
+ * Mapping Mode set to Map Automatically, which reads the same fields from the items by name.
+ * @param {'expressions' | 'automatic'} mapping
+ * @param {Record<string, unknown>} options
+ */
+function userUpsertParameters(mapping, options) {
+	if (mapping === 'automatic') return { resource: 'user', operation: 'upsert', mappingMode: 'autoMapInputData', options };
+	return {
+		resource: 'user',
+		operation: 'upsert',
+		companyId: '={{ $json.companyId }}',
+		userId: '={{ $json.userId }}',
+		firstName: '={{ $json.firstName }}',
+		lastName: '={{ $json.lastName }}',
+		email: '={{ $json.email }}',
+		role: 'user',
+		enabled: true,
+		options,
+	};
+}
+
+/**
  * The iTest node upserting each user.
  * @param {string} webhookPath
  * @param {number | undefined} requestsInParallel undefined leaves the option out (the node's default)
+ * @param {'expressions' | 'automatic'} mapping
  */
-function iTestWorkflow(webhookPath, requestsInParallel) {
-	const id = `benchITest${String(requestsInParallel ?? 0).padStart(6, '0')}`;
+function iTestWorkflow(webhookPath, requestsInParallel, mapping) {
+	const prefix = mapping === 'automatic' ? 'benchITestAuto' : 'benchITest';
+	const id = `${prefix}${String(requestsInParallel ?? 0).padStart(16 - prefix.length, '0')}`;
 	const options = requestsInParallel === undefined ? {} : { requestsInParallel };
 	const specs = [
 		...inputNodes(id, webhookPath),
@@ -165,23 +189,12 @@ function iTestWorkflow(webhookPath, requestsInParallel) {
 			name: 'Upsert user',
 			type: 'n8n-nodes-itest.iTest',
 			typeVersion: 1,
-			parameters: {
-				resource: 'user',
-				operation: 'upsert',
-				companyId: '={{ $json.companyId }}',
-				userId: '={{ $json.userId }}',
-				firstName: '={{ $json.firstName }}',
-				lastName: '={{ $json.lastName }}',
-				email: '={{ $json.email }}',
-				role: 'user',
-				enabled: true,
-				options,
-			},
+			parameters: userUpsertParameters(mapping, options),
 			extra: { credentials: { iTestApi: { id: ITEST_CREDENTIAL_ID, name: ITEST_CREDENTIAL_NAME } } },
 		},
 		summaryNode('item.json.success === true'),
 	];
-	return buildWorkflow(id, `bench: iTest node, ${requestsInParallel ?? 1} in parallel`, specs, [
+	return buildWorkflow(id, `bench: iTest node, ${mapping}, ${requestsInParallel ?? 1} in parallel`, specs, [
 		['Webhook', 0, 'One item per user'],
 		['One item per user', 0, 'Upsert user'],
 		['Upsert user', 0, 'Summary'],
@@ -298,6 +311,7 @@ function httpBoundedWorkflow(webhookPath, emulatorUrl, batchSize) {
 module.exports = {
 	benchCredentials,
 	emptyWorkflow,
+	userUpsertParameters,
 	iTestWorkflow,
 	httpUnboundedWorkflow,
 	httpBoundedWorkflow,

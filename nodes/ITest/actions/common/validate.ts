@@ -5,6 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readParameter } from './mapping';
+
 const MAX_SHOWN_VALUE = 80;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -30,7 +32,7 @@ export function invalidParameter(
 
 /** Reads a string parameter; numbers and booleans from expressions are accepted as text. */
 export function getText(this: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
+	const value = readParameter.call(this, name, itemIndex, '');
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'object') {
 		throw invalidParameter.call(
@@ -123,7 +125,7 @@ export function checkEmail(this: IExecuteFunctions, value: string, label: string
 
 /** Reads a boolean parameter that iTest wants as 1 or 0; also accepts the texts a sheet may hold. */
 export function getFlag(this: IExecuteFunctions, name: string, label: string, itemIndex: number): '1' | '0' {
-	const value = this.getNodeParameter(name, itemIndex, true) as unknown;
+	const value = readParameter.call(this, name, itemIndex, true);
 	if (value === true || value === 1) return '1';
 	if (value === false || value === 0) return '0';
 	const text = String(value).trim().toLowerCase();
@@ -145,7 +147,7 @@ export function getWholeNumber(
 	itemIndex: number,
 	range: { min: number; max: number; unit?: string },
 ): number {
-	const value = this.getNodeParameter(name, itemIndex) as unknown;
+	const value = readParameter.call(this, name, itemIndex);
 	const number = typeof value === 'number' ? value : Number(String(value).trim());
 	const text = typeof value === 'string' ? value.trim() : String(value);
 	if (text === '' || !Number.isInteger(number) || number < range.min || number > range.max) {

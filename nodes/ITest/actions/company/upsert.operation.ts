@@ -4,26 +4,30 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemContext, ItemOperation } from '../node.type';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { mappingModeField, recordFields } from '../common/mapping';
 import { getFlag, getId, getRequiredText } from '../common/validate';
 
 const properties: INodeProperties[] = [
-	{ ...companyIdField, hint: 'Use the same ID every time for the same company: a new ID creates another company' },
-	{
-		displayName: 'Company Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Acme Telecom Ltd',
-		description: 'The name shown for the company in iTest',
-	},
-	{
-		displayName: 'Enabled',
-		name: 'enabled',
-		type: 'boolean',
-		default: true,
-		description: 'Whether the company can use iTest. Turn off to disable it without deleting it.',
-	},
+	mappingModeField,
+	...recordFields([
+		{ ...companyIdField, hint: 'Use the same ID every time for the same company: a new ID creates another company' },
+		{
+			displayName: 'Company Name',
+			name: 'name',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'Acme Telecom Ltd',
+			description: 'The name shown for the company in iTest',
+		},
+		{
+			displayName: 'Enabled',
+			name: 'enabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the company can use iTest. Turn off to disable it without deleting it.',
+		},
+	]),
 	requestOptionsField,
 ];
 

@@ -5,6 +5,7 @@ import type { ItemContext, ItemOperation } from '../node.type';
 import type { RequestField } from '../../transport';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { mappingModeField, recordFields } from '../common/mapping';
 import { TEST_TYPES } from '../common/choices';
 import { checkEmail, getChoice, getId, getRequiredText, getText } from '../common/validate';
 
@@ -15,66 +16,69 @@ const CODECS: Array<[string, string]> = [
 ];
 
 const properties: INodeProperties[] = [
-	{ ...companyIdField, description: 'Your own ID of the company the supplier belongs to. The company must exist in iTest.' },
-	{
-		displayName: 'Supplier ID',
-		name: 'supplierId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'S-12',
-		description: 'Your own ID for the supplier (the carrier whose routes are tested). iTest uses it to recognise the supplier in later calls.',
-		hint: 'Use the same ID every time for the same supplier: a new ID creates another supplier',
-	},
-	{
-		displayName: 'Supplier Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Carrier Route A',
-		description: 'The name shown for the supplier in iTest',
-	},
-	{
-		displayName: 'Type',
-		name: 'type',
-		type: 'options',
-		default: 'std',
-		options: [
-			{ name: 'Voice', value: 'std', description: 'A voice route' },
-			{ name: 'SMS', value: 'sms', description: 'An SMS route' },
-		],
-		description: 'What the supplier carries',
-	},
-	{
-		displayName: 'Codec',
-		name: 'codec',
-		type: 'options',
-		default: 'alaw',
-		options: [
-			{ name: 'G.711 A-Law', value: 'alaw', description: 'Usual in Europe and most of the world (iTest\'s guide calls it G.729 Alaw)' },
-			{ name: 'G.711 µ-Law', value: 'ulaw', description: 'Usual in North America and Japan (iTest\'s guide calls it G.729 Ulaw)' },
-			{ name: 'G.729', value: '729', description: 'Compressed, low-bandwidth voice' },
-		],
-		description: 'The voice codec test calls through this supplier use by default',
-	},
-	{
-		displayName: 'Prefix',
-		name: 'prefix',
-		type: 'string',
-		default: '',
-		placeholder: '9901#',
-		description: 'Optional. Digits added in front of every number dialled through this supplier, e.g. a technical routing prefix.',
-		hint: 'Leave empty unless the supplier needs a routing prefix',
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		default: '',
-		description: 'Optional. The supplier\'s email address, so test results can be shared with them quickly.',
-	},
+	mappingModeField,
+	...recordFields([
+		{ ...companyIdField, description: 'Your own ID of the company the supplier belongs to. The company must exist in iTest.' },
+		{
+			displayName: 'Supplier ID',
+			name: 'supplierId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'S-12',
+			description: 'Your own ID for the supplier (the carrier whose routes are tested). iTest uses it to recognise the supplier in later calls.',
+			hint: 'Use the same ID every time for the same supplier: a new ID creates another supplier',
+		},
+		{
+			displayName: 'Supplier Name',
+			name: 'name',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'Carrier Route A',
+			description: 'The name shown for the supplier in iTest',
+		},
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			default: 'std',
+			options: [
+				{ name: 'Voice', value: 'std', description: 'A voice route' },
+				{ name: 'SMS', value: 'sms', description: 'An SMS route' },
+			],
+			description: 'What the supplier carries',
+		},
+		{
+			displayName: 'Codec',
+			name: 'codec',
+			type: 'options',
+			default: 'alaw',
+			options: [
+				{ name: 'G.711 A-Law', value: 'alaw', description: 'Usual in Europe and most of the world (iTest\'s guide calls it G.729 Alaw)' },
+				{ name: 'G.711 µ-Law', value: 'ulaw', description: 'Usual in North America and Japan (iTest\'s guide calls it G.729 Ulaw)' },
+				{ name: 'G.729', value: '729', description: 'Compressed, low-bandwidth voice' },
+			],
+			description: 'The voice codec test calls through this supplier use by default',
+		},
+		{
+			displayName: 'Prefix',
+			name: 'prefix',
+			type: 'string',
+			default: '',
+			placeholder: '9901#',
+			description: 'Optional. Digits added in front of every number dialled through this supplier, e.g. a technical routing prefix.',
+			hint: 'Leave empty unless the supplier needs a routing prefix',
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: 'Optional. The supplier\'s email address, so test results can be shared with them quickly.',
+		},
+	]),
 	requestOptionsField,
 ];
 

@@ -4,10 +4,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemContext, ItemOperation } from '../node.type';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { getOutputOptions, requestOptionsField } from '../common/fields';
+import { mappingModeField, recordFields } from '../common/mapping';
 import { getId } from '../common/validate';
 import { userIdField } from './fields';
 
-const properties: INodeProperties[] = [userIdField, requestOptionsField];
+const properties: INodeProperties[] = [mappingModeField, ...recordFields([userIdField]), requestOptionsField];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['requestOtp'] } },

@@ -5,6 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemContext, ItemOperation } from '../node.type';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { mappingModeField, recordFields } from '../common/mapping';
 import { getId, getText, getWholeNumber, invalidParameter } from '../common/validate';
 import { userIdField } from './fields';
 
@@ -22,7 +23,8 @@ export function generateOtp(length: number): string {
 }
 
 const properties: INodeProperties[] = [
-	userIdField,
+	mappingModeField,
+	...recordFields([userIdField]),
 	{
 		displayName: 'Generate One-Time Password',
 		name: 'generateOtp',
@@ -39,16 +41,18 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { generateOtp: [true] } },
 		description: `Number of characters, from ${MIN_OTP_LENGTH} (iTest's minimum) to ${MAX_OTP_LENGTH}`,
 	},
-	{
-		displayName: 'One-Time Password',
-		name: 'otp',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		displayOptions: { show: { generateOtp: [false] } },
-		description: `The one-time password to set: at least ${MIN_OTP_LENGTH} characters, hard to guess. It is sent in the request body, never in the URL.`,
-	},
+	...recordFields([
+		{
+			displayName: 'One-Time Password',
+			name: 'otp',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { generateOtp: [false] } },
+			description: `The one-time password to set: at least ${MIN_OTP_LENGTH} characters, hard to guess. It is sent in the request body, never in the URL.`,
+		},
+	]),
 	requestOptionsField,
 ];
 

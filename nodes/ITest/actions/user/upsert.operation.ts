@@ -5,6 +5,7 @@ import type { ItemContext, ItemOperation } from '../node.type';
 import type { RequestField } from '../../transport';
 import { REQUEST_TYPE, sendRequest } from '../../transport';
 import { companyIdField, getOutputOptions, requestOptionsField, toOutput } from '../common/fields';
+import { mappingModeField, recordFields } from '../common/mapping';
 import { checkEmail, getChoice, getFlag, getId, getRequiredText, getText } from '../common/validate';
 import { userIdField } from './fields';
 
@@ -14,62 +15,65 @@ const ROLES: Array<[string, string]> = [
 ];
 
 const properties: INodeProperties[] = [
-	{ ...companyIdField, description: 'Your own ID of the company the user belongs to. The company must exist in iTest.' },
-	{ ...userIdField, hint: 'Use the same ID every time for the same person: a new ID creates another user' },
-	{
-		displayName: 'First Name',
-		name: 'firstName',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Ada',
-		description: 'The user\'s first name, as iTest shows it',
-	},
-	{
-		displayName: 'Last Name',
-		name: 'lastName',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Lovelace',
-		description: 'The user\'s last name, as iTest shows it',
-	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		required: true,
-		default: '',
-		description: 'The user\'s email address',
-	},
-	{
-		displayName: 'Role',
-		name: 'role',
-		type: 'options',
-		default: 'user',
-		options: [
-			{ name: 'Company Administrator', value: 'admin', description: 'Manages the company\'s users and settings' },
-			{ name: 'Standard User', value: 'user', description: 'Runs tests' },
-		],
-		description: 'What the user may do in iTest',
-	},
-	{
-		displayName: 'Enabled',
-		name: 'enabled',
-		type: 'boolean',
-		default: true,
-		description: 'Whether the user can log in. Turn off to disable the user without deleting them.',
-	},
-	{
-		displayName: 'Password',
-		name: 'password',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description: 'Optional. Sets the user\'s iTest password; leave empty to keep the current one. Sent in the request body, never in the URL, and never shown in the output.',
-		hint: 'Leave empty to keep the user\'s current password',
-	},
+	mappingModeField,
+	...recordFields([
+		{ ...companyIdField, description: 'Your own ID of the company the user belongs to. The company must exist in iTest.' },
+		{ ...userIdField, hint: 'Use the same ID every time for the same person: a new ID creates another user' },
+		{
+			displayName: 'First Name',
+			name: 'firstName',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'Ada',
+			description: 'The user\'s first name, as iTest shows it',
+		},
+		{
+			displayName: 'Last Name',
+			name: 'lastName',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'Lovelace',
+			description: 'The user\'s last name, as iTest shows it',
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: 'The user\'s email address',
+		},
+		{
+			displayName: 'Role',
+			name: 'role',
+			type: 'options',
+			default: 'user',
+			options: [
+				{ name: 'Company Administrator', value: 'admin', description: 'Manages the company\'s users and settings' },
+				{ name: 'Standard User', value: 'user', description: 'Runs tests' },
+			],
+			description: 'What the user may do in iTest',
+		},
+		{
+			displayName: 'Enabled',
+			name: 'enabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the user can log in. Turn off to disable the user without deleting them.',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Optional. Sets the user\'s iTest password; leave empty to keep the current one. Sent in the request body, never in the URL, and never shown in the output.',
+			hint: 'Leave empty to keep the user\'s current password',
+		},
+	]),
 	requestOptionsField,
 ];
 

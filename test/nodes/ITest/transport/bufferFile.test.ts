@@ -8,7 +8,8 @@ function numberFile(count: number): Buffer {
 
 async function readChunks(file: Blob): Promise<Uint8Array[]> {
 	const chunks: Uint8Array[] = [];
-	for await (const chunk of file.stream()) chunks.push(chunk);
+	const reader = file.stream().getReader();
+	for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
 	return chunks;
 }
 
