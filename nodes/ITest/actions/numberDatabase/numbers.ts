@@ -66,6 +66,9 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const LF = 0x0a;
 const CR = 0x0d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
 const LETTER = /^\p{L}$/u;
 
 function unitAt(units: Uint8Array | string, index: number): number {
@@ -130,6 +133,13 @@ class NumberParser {
 		let last = end;
 		while (first < last && isSpace(unitAt(units, first))) first++;
 		while (last > first && isSpace(unitAt(units, last - 1))) last--;
+		// A CSV export may quote every value: "447700900123" is that number.
+		if (last - first >= 2 && unitAt(units, first) === QUOTE && unitAt(units, last - 1) === QUOTE) {
+			first++;
+			last--;
+			while (first < last && isSpace(unitAt(units, first))) first++;
+			while (last > first && isSpace(unitAt(units, last - 1))) last--;
+		}
 		if (first === last) return BLANK;
 
 		let hasPlus = false;
@@ -138,6 +148,7 @@ class NumberParser {
 		let other = -1;
 		let separator = -1;
 		let laterPlus = false;
+		let columnSeparator = -1;
 
 		for (let index = first; index < last; index++) {
 			const code = unitAt(units, index);
@@ -162,11 +173,18 @@ class NumberParser {
 				}
 			} else if (isLetter(code)) {
 				letter = true;
+			} else if (code === COMMA || code === SEMICOLON) {
+				if (columnSeparator === -1) columnSeparator = code;
 			} else if (other === -1) {
 				other = index;
 			}
 		}
 
+		if (columnSeparator !== -1) {
+			return this.reject(
+				`has several columns (separated by ${describeCharacter(String.fromCharCode(columnSeparator))}); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field`,
+			);
+		}
 		if (letter) return this.reject('contains letters');
 		if (other !== -1) {
 			const character = typeof units === 'string' ? String.fromCodePoint(units.codePointAt(other) ?? 0) : String.fromCharCode(units[other]);

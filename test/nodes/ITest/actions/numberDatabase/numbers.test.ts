@@ -74,7 +74,9 @@ describe('numbers file', () => {
 		['44770090012a', 'contains letters'],
 		['+44 7700 900123 ext 5', 'contains letters'],
 		['#447700900123', 'contains "#" (U+0023), which is not part of a phone number'],
-		['447700900123;', 'contains ";" (U+003B), which is not part of a phone number'],
+		['447700900123;', 'has several columns (separated by ";" (U+003B)); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field'],
+		['447700900123,Alice', 'has several columns (separated by "," (U+002C)); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field'],
+		['"447700900123', 'contains """ (U+0022), which is not part of a phone number'],
 		['44 7700 +900123', 'has a "+" after the start; only a leading "+" is allowed'],
 		['( - )', 'contains no digits'],
 		['07700 900123', 'starts with 0, so it is a national number; write it in international format with the country code, such as 447700900123'],
@@ -85,6 +87,21 @@ describe('numbers file', () => {
 		['+44 7700 9001 2345 67', 'has 16 digits, more than the 15 that E.164 allows'],
 	])('line %j is rejected', (line, reason) => {
 		expect(rejectionOf(line)).toEqual({ itemIndex: 0, line: 1, text: line, reason });
+	});
+
+	test('quoted numbers and header are read', () => {
+		const { sent, report, summary } = checkFile('"msisdn"\n"447700900001"\n" +44 7700 900002 "\n');
+
+		expect(summary.headerSkipped).toBe(true);
+		expect(sent).toBe('447700900001\n447700900002\n');
+		expect(report.countsJson()).toEqual({ linesRead: 2, linesSent: 2, normalized: 1, duplicates: 0, rejected: 0 });
+	});
+
+	test('quoted number without normalization is sent bare', () => {
+		const { sent, report } = checkFile('"447700900001"\n', false);
+
+		expect(sent).toBe('447700900001\n');
+		expect(report.rejected).toBe(0);
 	});
 
 	test('shortest and longest numbers are accepted', () => {
