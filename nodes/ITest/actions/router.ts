@@ -141,7 +141,11 @@ async function runAllItems(
 		if ('error' in group) {
 			const failure = toNodeFailure.call(this, group.error, group.itemIndexes[0]);
 			if (!this.continueOnFail()) throw failure;
-			return { json: errorJson(failure, group.itemIndexes[0]), pairedItem };
+			// The output pairs with every item of the group; itemIndex names the item at fault,
+			// such as the one holding the first rejected line, as the message does.
+			const failedItem = failure.context.itemIndex;
+			const itemIndex = typeof failedItem === 'number' ? failedItem : group.itemIndexes[0];
+			return { json: errorJson(failure, itemIndex), pairedItem };
 		}
 		return { json: group.json, binary: group.binary, pairedItem };
 	});

@@ -263,6 +263,22 @@ describe('numberDatabase importNumbers', () => {
 		expect([...emulator().state.getNumbers('C-1')]).toEqual(['447700900001']);
 	});
 
+	test('failed upload names the item at fault', async () => {
+		const items = [
+			{ json: { cid: 'C-1', msisdn: '447700900001' } },
+			{ json: { cid: 'C-1', msisdn: '447700900002' } },
+			{ json: { cid: 'C-1', msisdn: 'call me' } },
+		];
+		const result = await runITest(emulator(), fromItems, { items, continueOnFail: true });
+
+		const output = outputItems(result);
+		expect(output).toHaveLength(1);
+		expect(output[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json.error).toBe('1 of 3 numbers is invalid, so nothing is sent for company "C-1" [item 2]');
+		expect(output[0].json.itemIndex).toBe(2);
+		expect(emulator().requests).toHaveLength(1);
+	});
+
 	test('dry run returns the file without sending', async () => {
 		const file = Buffer.from('number\n+44 7700 900001\nabc\n');
 		const result = await runITest(emulator(), { ...base, options: { dryRun: true } }, {
