@@ -64,6 +64,9 @@ class InMemoryCredentials extends ICredentials {
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	private readonly stored = new Map<string, InMemoryCredentials>();
 
+	/** How many times `getDecrypted` ran, which is what reading a credential costs in n8n. */
+	reads = 0;
+
 	constructor(
 		private readonly credentialTypes: ReadonlyMap<string, ICredentialType>,
 		credentials: Record<string, ICredentialDataDecryptedObject>,
@@ -231,6 +234,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads += 1;
 		const storedData = await (await this.getCredentials(nodeCredentials, type)).getData();
 		if (raw === true) return storedData;
 

@@ -65,6 +65,8 @@ export interface ExecuteNodeResult {
 	hints: NodeExecutionHint[];
 	/** Each call n8n's loggers received during the run, as JSON with `level`, `message`, `meta`. */
 	logs: string[];
+	/** How many times n8n read and decrypted a credential for the node during the run. */
+	credentialReads: number;
 }
 
 const WORKFLOW_ID = 'harness-workflow';
@@ -325,7 +327,7 @@ export async function executeNode(options: ExecuteNodeOptions): Promise<ExecuteN
 			EXECUTION_MODE,
 		);
 	} catch (error) {
-		return { output: undefined, error, hints: [], logs };
+		return { output: undefined, error, hints: [], logs, credentialReads: credentialsHelper.reads };
 	} finally {
 		// Lines logged after the run, by work the node left running, do not belong to it.
 		logger.lines = [];
@@ -336,5 +338,5 @@ export async function executeNode(options: ExecuteNodeOptions): Promise<ExecuteN
 			'The node asked the engine to run sub-nodes, which the harness cannot do',
 		);
 	}
-	return { output: response.data, error: undefined, hints: response.hints ?? [], logs };
+	return { output: response.data, error: undefined, hints: response.hints ?? [], logs, credentialReads: credentialsHelper.reads };
 }

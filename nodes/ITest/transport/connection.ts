@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TextEncodingName } from './encoding';
@@ -22,6 +22,12 @@ export interface ITestConnection {
 	textEncoding: TextEncodingName;
 	/** Values that must never appear in an output or an error, e.g. the API password. */
 	secrets: string[];
+	/**
+	 * The credential as read once at the start of the run. n8n's authentication helper takes it
+	 * for every request instead of reading and decrypting the credential again each time, which
+	 * cost about 0.5 ms of CPU per request in n8n 2.41.1 (a database query and a decryption).
+	 */
+	credential: ICredentialsDecrypted;
 	/** Set by the router for the whole run; the transport starts no request after it. */
 	deadline?: RunDeadline;
 }
@@ -88,10 +94,12 @@ export async function getConnection(this: IExecuteFunctions): Promise<ITestConne
 
 	const textEncoding = credentials.textEncoding === 'utf8' ? 'utf8' : 'latin1';
 	const password = String(credentials.password ?? '');
+	const reference = this.getNode().credentials?.[CREDENTIAL_NAME];
 	return {
 		baseUrl: parsed.url.toString(),
 		host: parsed.url.host,
 		textEncoding,
 		secrets: secretForms(password, textEncoding),
+		credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data: credentials },
 	};
 }

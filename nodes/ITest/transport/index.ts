@@ -66,6 +66,7 @@ function headerValue(headers: IN8nHttpFullResponse['headers'], name: string): st
 /** Sends the request once and reads the whole response within `timeoutMs`. */
 async function attemptRequest(
 	this: IExecuteFunctions,
+	connection: ITestConnection,
 	failure: FailureContext,
 	request: ITestRequest,
 	buildOptions: (timeoutMs: number) => ReturnType<ReturnType<typeof prepareRequest>>,
@@ -75,11 +76,9 @@ async function attemptRequest(
 	const startedAt = Date.now();
 	let response: IN8nHttpFullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_NAME,
-			buildOptions(timeoutMs),
-		)) as IN8nHttpFullResponse;
+		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, buildOptions(timeoutMs), {
+			credentialsDecrypted: connection.credential,
+		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		if (isTimeoutError(error)) return { ok: false, error: timeoutErrorFor() };
 		return { ok: false, error: networkError(failure, error, timeoutMs), transient: transientNetworkFailure(findErrorCode(error)) };
@@ -170,7 +169,7 @@ export async function sendRequest(
 		// A request never runs past the deadline: its timeout is cut to the time that is left.
 		const cutByDeadline = remainingMs < settings.timeoutMs && deadline !== undefined;
 		const timeoutMs = Math.min(settings.timeoutMs, remainingMs);
-		const result = await attemptRequest.call(this, failure, request, buildOptions, timeoutMs, () =>
+		const result = await attemptRequest.call(this, connection, failure, request, buildOptions, timeoutMs, () =>
 			cutByDeadline ? deadlineTimeoutError(failure, deadline) : timeoutError(failure, timeoutMs),
 		);
 		if (result.ok) return result.reply;
