@@ -63,6 +63,9 @@ function applyLimit(body: Buffer, limits: BodyLimits): BodyReadResult {
 	return { ok: false, problem: 'tooLarge', bytesRead: body.length };
 }
 
+/** The reason the timer of a finished read is cancelled with. */
+const READ_FINISHED = new Error('The reply was read before its timeout');
+
 /**
  * Reads `body` up to the limits. Destroys the stream, which closes the connection, as soon as a
  * limit is reached. Throws the stream's own error, e.g. ECONNRESET when the server hangs up.
@@ -104,8 +107,9 @@ export async function readBody(body: unknown, limits: BodyLimits): Promise<BodyR
 			size += chunk.length;
 		}
 	} finally {
-		// Cancels the pending sleep, so no timer outlives the read.
-		timer.abort();
+		// Cancels the pending sleep, so no timer outlives the read. A reason made once spares
+		// abort() a new DOMException, and sleep() a new Error, on every read.
+		timer.abort(READ_FINISHED);
 	}
 	return { ok: true, body: Buffer.concat(chunks), cut: false };
 }
