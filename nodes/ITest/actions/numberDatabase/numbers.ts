@@ -69,10 +69,37 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const SEMICOLON = 0x3b;
+const TAB = 0x09;
+const DOT = 0x2e;
+/** A number a spreadsheet stored as a number and wrote with a decimal part: 447700900123.0 */
+const DECIMAL_ZEROS = /^\+?\d{7,}\.0{1,2}$/;
+/** A long number a spreadsheet shows in scientific notation: 4.47700900123E+11 */
+const SCIENTIFIC = /^\+?\d(\.\d+)?e\+?\d+$/i;
 const LETTER = /^\p{L}$/u;
 
 function unitAt(units: Uint8Array | string, index: number): number {
 	return typeof units === 'string' ? units.charCodeAt(index) : units[index];
+}
+
+function isTrailingFiller(code: number): boolean {
+	return isSpace(code) || code === COMMA || code === SEMICOLON;
+}
+
+function textOf(units: Uint8Array | string, start: number, end: number): string {
+	if (typeof units === 'string') return units.slice(start, end);
+	return Buffer.from(units.buffer, units.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Recognises the two ways a spreadsheet spoils a number it stored as a number. */
+function findSpreadsheetNumberProblem(text: string): string | undefined {
+	const advice = 'format the column as text in the spreadsheet and export it again';
+	if (DECIMAL_ZEROS.test(text)) {
+		return `ends in a decimal part "${text.slice(text.indexOf('.'))}", as a spreadsheet writes a number stored as a number; remove it, or ${advice}`;
+	}
+	if (SCIENTIFIC.test(text)) {
+		return `is in scientific notation, as a spreadsheet shows a long number stored as a number, and its last digits may be lost; ${advice}`;
+	}
+	return undefined;
 }
 
 function isLetter(code: number): boolean {
@@ -132,9 +159,11 @@ class NumberParser {
 		let first = start;
 		let last = end;
 		while (first < last && isSpace(unitAt(units, first))) first++;
-		while (last > first && isSpace(unitAt(units, last - 1))) last--;
+		// Empty columns after the number, as spreadsheet exports leave them, are not a second column.
+		while (last > first && isTrailingFiller(unitAt(units, last - 1))) last--;
 		// A CSV export may quote every value: "447700900123" is that number.
-		if (last - first >= 2 && unitAt(units, first) === QUOTE && unitAt(units, last - 1) === QUOTE) {
+		const quoted = last - first >= 2 && unitAt(units, first) === QUOTE && unitAt(units, last - 1) === QUOTE;
+		if (quoted) {
 			first++;
 			last--;
 			while (first < last && isSpace(unitAt(units, first))) first++;
@@ -154,6 +183,9 @@ class NumberParser {
 			const code = unitAt(units, index);
 			if (code >= ZERO && code <= NINE) {
 				this.pushDigit(code);
+			} else if (code === TAB) {
+				// A tab inside a line separates columns, as in a sheet pasted or exported as text.
+				if (columnSeparator === -1) columnSeparator = code;
 			} else if (code === PLUS) {
 				// A + before any digit is the international prefix, also inside brackets as in "(+44) 20 …".
 				if (this.digitCount === 0 && !hasPlus) hasPlus = true;
@@ -184,6 +216,10 @@ class NumberParser {
 			return this.reject(
 				`has several columns (separated by ${describeCharacter(String.fromCharCode(columnSeparator))}); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field`,
 			);
+		}
+		if (letter || separator === DOT) {
+			const spreadsheetProblem = findSpreadsheetNumberProblem(textOf(units, first, last));
+			if (spreadsheetProblem) return this.reject(spreadsheetProblem);
 		}
 		if (letter) return this.reject('contains letters');
 		if (other !== -1) {
@@ -218,7 +254,7 @@ class NumberParser {
 			key = key * 10 + (digit - ZERO);
 		}
 		this.key = key;
-		this.changed = last - first !== this.outputLength;
+		this.changed = quoted || last - first !== this.outputLength;
 		return OK;
 	}
 

@@ -74,7 +74,9 @@ describe('numbers file', () => {
 		['44770090012a', 'contains letters'],
 		['+44 7700 900123 ext 5', 'contains letters'],
 		['#447700900123', 'contains "#" (U+0023), which is not part of a phone number'],
-		['447700900123;', 'has several columns (separated by ";" (U+003B)); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field'],
+		['447700900123\t1', 'has several columns (separated by U+0009); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field'],
+		['447700900123.0', 'ends in a decimal part ".0", as a spreadsheet writes a number stored as a number; remove it, or format the column as text in the spreadsheet and export it again'],
+		['4.47700900123E+11', 'is in scientific notation, as a spreadsheet shows a long number stored as a number, and its last digits may be lost; format the column as text in the spreadsheet and export it again'],
 		['447700900123,Alice', 'has several columns (separated by "," (U+002C)); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field'],
 		['"447700900123', 'contains """ (U+0022), which is not part of a phone number'],
 		['44 7700 +900123', 'has a "+" after the start; only a leading "+" is allowed'],
@@ -94,7 +96,20 @@ describe('numbers file', () => {
 
 		expect(summary.headerSkipped).toBe(true);
 		expect(sent).toBe('447700900001\n447700900002\n');
-		expect(report.countsJson()).toEqual({ linesRead: 2, linesSent: 2, normalized: 1, duplicates: 0, rejected: 0 });
+		expect(report.countsJson()).toEqual({ linesRead: 2, linesSent: 2, normalized: 2, duplicates: 0, rejected: 0 });
+	});
+
+	test('empty columns after a number are ignored', () => {
+		const { sent, report } = checkFile('447700900001,\n447700900002,,\n447700900003;\t\n');
+
+		expect(sent).toBe('447700900001\n447700900002\n447700900003\n');
+		expect(report.rejected).toBe(0);
+	});
+
+	test('dots that group digits are formatting', () => {
+		const { sent } = checkFile('44.7700.900.123\n+44 20.7946.0000\n');
+
+		expect(sent).toBe('447700900123\n442079460000\n');
 	});
 
 	test('quoted number without normalization is sent bare', () => {
