@@ -105,7 +105,10 @@ class InputMapping {
 		return keys;
 	}
 
-	/** Returns the item's value for a record field, or the field's default when the item lacks it. */
+	/**
+	 * Returns the item's value for a record field. An optional field that the item lacks, or holds
+	 * empty, gets the field's default.
+	 */
 	read(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
 		const field = this.#fields.get(name) as RecordField;
 		const keys = this.#keysOf(itemIndex);
@@ -122,7 +125,12 @@ class InputMapping {
 				},
 			);
 		}
-		if (found.length === 1) return this.#items[itemIndex].json[found[0]];
+		if (found.length === 1) {
+			const value = this.#items[itemIndex].json[found[0]];
+			// An empty cell of an optional field means "not given", as a missing column does.
+			const isEmpty = value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+			return isEmpty && !field.required ? field.defaultValue : value;
+		}
 		if (!field.required) return field.defaultValue;
 		throw new NodeOperationError(
 			context.getNode(),

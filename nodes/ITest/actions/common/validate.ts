@@ -34,6 +34,15 @@ export function invalidParameter(
 export function getText(this: IExecuteFunctions, name: string, itemIndex: number): string {
 	const value = readParameter.call(this, name, itemIndex, '');
 	if (value === null || value === undefined) return '';
+	const unsafeNumber = typeof value === 'number' && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)));
+	if (unsafeNumber) {
+		throw invalidParameter.call(
+			this,
+			itemIndex,
+			`Invalid value for ${name}: the number ${String(value)} cannot be sent exactly`,
+			'Numbers beyond 9007199254740991 lose their last digits on the way to this node. Store the value as text in the source, such as a text column in the sheet.',
+		);
+	}
 	if (typeof value === 'object') {
 		throw invalidParameter.call(
 			this,
@@ -87,7 +96,8 @@ export function getRequiredText(
 
 /**
  * Reads an options parameter whose value may also arrive from an expression, and checks it is
- * one of `choices` (pairs of API value and the label shown in the node). Case and spaces are ignored.
+ * one of `choices` (pairs of API value and the label shown in the node), given by value or by
+ * label. Case and surrounding spaces are ignored.
  */
 export function getChoice(
 	this: IExecuteFunctions,
@@ -98,6 +108,9 @@ export function getChoice(
 ): string {
 	const value = getText.call(this, name, itemIndex).trim().toLowerCase();
 	if (choices.some(([choice]) => choice === value)) return value;
+	// A sheet may hold the label the node shows, such as "Company Administrator" for admin.
+	const byLabel = choices.find(([, choiceLabel]) => choiceLabel.toLowerCase() === value);
+	if (byLabel) return byLabel[0];
 
 	const values = choices.map(([choice]) => choice);
 	const expected = `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;

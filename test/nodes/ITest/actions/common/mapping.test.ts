@@ -39,6 +39,39 @@ describe('Map Automatically', () => {
 		expect(emulator().requests[1].body.pass).toBeUndefined();
 	});
 
+	test('empty optional cells take the defaults', async () => {
+		const result = await runITest(emulator(), userUpsert, { items: items({ ...ada, role: '', enabled: null, password: '  ' }) });
+
+		expect(outputJson(result)).toEqual([{ companyId: 'C-1', userId: 'U-1', status: 'Success', success: true }]);
+		expect(emulator().requests[1].rawQuery).toBe(
+			't=4020&cid=C-1&uid=U-1&firstname=Ada&lastname=Lovelace&email=ada%40example.com&role=user&state=1',
+		);
+		expect(emulator().requests[1].body.pass).toBeUndefined();
+	});
+
+	test('choices can be given by their labels', async () => {
+		const result = await runITest(emulator(), userUpsert, { items: items({ ...ada, role: ' company administrator ' }) });
+
+		expect(outputJson(result)).toEqual([{ companyId: 'C-1', userId: 'U-1', status: 'Success', success: true }]);
+		expect(emulator().state.users.get('U-1')?.role).toBe('admin');
+	});
+
+	test('numbers that lost digits are refused', async () => {
+		const result = await runITest(emulator(), userUpsert, {
+			items: items({ ...ada, companyId: 2 ** 64 }, { ...ada, userId: Number.NaN }, { ...ada, userId: 4811849 }),
+			continueOnFail: true,
+		});
+
+		expect(outputJson(result).map((json) => json.error ?? json.userId)).toEqual([
+			'Invalid value for companyId: the number 18446744073709552000 cannot be sent exactly [item 0]',
+			'Invalid value for userId: the number NaN cannot be sent exactly [item 1]',
+			'4811849',
+		]);
+		expect(outputJson(result)[0].errorDescription).toBe(
+			'Numbers beyond 9007199254740991 lose their last digits on the way to this node. Store the value as text in the source, such as a text column in the sheet.',
+		);
+	});
+
 	test('ignores values left in the node', async () => {
 		const parameters = { ...userUpsert, companyId: 'C-404', userId: 'U-404', firstName: 'Grace' };
 		const result = await runITest(emulator(), parameters, { items: items(ada) });

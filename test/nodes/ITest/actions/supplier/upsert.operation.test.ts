@@ -44,6 +44,12 @@ describe('supplier upsert', () => {
 		expect(emulator().state.getSupplier('C-1', 'S-12')).toMatchObject({ codec: '729', prefix: '9901#', email: 'noc@carrier.example' });
 	});
 
+	test('type and codec accept the labels shown', async () => {
+		await runITest(emulator(), { ...base, type: 'SMS', codec: 'g.711 µ-law' });
+
+		expect(emulator().requests[1].rawQuery).toBe('t=5020&cid=C-1&sid=S-12&name=Carrier%20Route%20A&type=sms&codec=ulaw');
+	});
+
 	test('bad codec lists the choices', async () => {
 		const error = thrownError(await runITest(emulator(), { ...base, codec: 'opus' }));
 
