@@ -244,9 +244,23 @@ export function unexpectedReplyError(context: FailureContext, detail: string): N
 	);
 }
 
+/** Longest part of iTest's status quoted in a message; the error keeps it whole as iTestStatus. */
+export const MAX_SHOWN_STATUS = 300;
+
+/**
+ * Quotes a status for a message: control characters, which a message cannot show, become
+ * U+FFFD, and a long status is cut. Secrets are masked before the cut, so none is cut in two.
+ */
+function showStatus(status: string, secrets: string[]): string {
+	if (status === '') return '(an empty status)';
+	const characters = [...redact(status, secrets).replace(/[\t\n\r]+/g, ' ').replace(/\p{Cc}/gu, '\uFFFD')];
+	if (characters.length <= MAX_SHOWN_STATUS) return `"${characters.join('')}"`;
+	return `"${characters.slice(0, MAX_SHOWN_STATUS).join('')}…" (${characters.length} characters in all)`;
+}
+
 /** Builds the error for a reply whose status is not Success. */
 export function statusError(context: FailureContext, status: string): NodeApiError {
-	const shown = status === '' ? '(an empty status)' : `"${status}"`;
+	const shown = showStatus(status, context.secrets);
 	return apiError(
 		context,
 		`iTest could not ${context.action}: ${shown}`,
