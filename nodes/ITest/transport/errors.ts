@@ -215,7 +215,7 @@ const REPLY_ADVICE: Record<ReplyProblem, string> = {
 	html: 'A web page came back instead of an API reply, usually from a proxy or a maintenance page. Check the Base URL in the iTest credential, or try again later.',
 	notXml: 'The server sent something other than XML. Check the Base URL in the iTest credential points at the iTest API.',
 	doctype: 'The reply contains a document type declaration, which the iTest API never sends, so it was not read. Check the Base URL in the iTest credential.',
-	truncated: 'The reply was cut off before its end, probably by a network problem. iTest may still have applied the request. Try again.',
+	truncated: 'The reply was cut off before its end, probably by a network problem. iTest may still have applied the request. A create-or-update request can simply run again; for an upload, check in iTest whether it arrived before you send it again.',
 	malformed: 'The reply is not well-formed XML. Try again; if it keeps happening, contact iTest support.',
 	tooComplex: "iTest's replies have a handful of elements, so this is not an iTest reply and it was not read. Check that the Base URL in the iTest credential points at the iTest API.",
 };

@@ -80,7 +80,7 @@ const failingFaults: Array<[string, FaultSpec, number, string]> = [
 		'truncated XML',
 		{ type: 'truncated' },
 		1,
-		'The reply was cut off before its end, probably by a network problem. iTest may still have applied the request. Try again.',
+		'The reply was cut off before its end, probably by a network problem. iTest may still have applied the request. A create-or-update request can simply run again; for an upload, check in iTest whether it arrived before you send it again.',
 	],
 	['non-Success status', { type: 'statusText', text: 'Account suspended' }, 1, STATUS_ADVICE],
 	[
