@@ -367,7 +367,7 @@ describe('executeNode', () => {
 			items: [],
 		});
 
-		expect(result).toEqual({ output: undefined, error: undefined, hints: [], logs: [] });
+		expect(result).toEqual({ output: undefined, error: undefined, hints: [], logs: [], credentialReads: 0 });
 		expect(server.requests).toHaveLength(0);
 	});
 
