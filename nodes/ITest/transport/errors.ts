@@ -57,6 +57,14 @@ export function formatDuration(ms: number): string {
 	return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }
 
+/**
+ * Replaces the control characters a server's text may carry (NUL, escape sequences) with U+FFFD,
+ * and line breaks and tabs with a space, so a message shows as one readable line.
+ */
+function printable(text: string): string {
+	return text.replace(/[\t\n\r]+/g, ' ').replace(/\p{Cc}/gu, '\uFFFD');
+}
+
 function apiError(
 	context: FailureContext,
 	message: string,
@@ -64,8 +72,8 @@ function apiError(
 	extra: { httpCode?: number; iTestStatus?: string } = {},
 ): NodeApiError {
 	const attempts = (context.attempts ?? 1) > 1 ? ` (${context.attempts} attempts)` : '';
-	const safeMessage = redact(`${message}${attempts} [item ${context.itemIndex}]`, context.secrets);
-	const safeDescription = redact(description, context.secrets);
+	const safeMessage = printable(redact(`${message}${attempts} [item ${context.itemIndex}]`, context.secrets));
+	const safeDescription = printable(redact(description, context.secrets));
 	const response: JsonObject = { message: safeMessage, description: safeDescription };
 	if (extra.httpCode !== undefined) response.httpCode = String(extra.httpCode);
 	if (extra.iTestStatus !== undefined) response.iTestStatus = redact(extra.iTestStatus, context.secrets);
@@ -253,9 +261,9 @@ export const MAX_SHOWN_STATUS = 300;
  */
 function showStatus(status: string, secrets: string[]): string {
 	if (status === '') return '(an empty status)';
-	const characters = [...redact(status, secrets).replace(/[\t\n\r]+/g, ' ').replace(/\p{Cc}/gu, '\uFFFD')];
+	const characters = [...printable(redact(status, secrets))];
 	if (characters.length <= MAX_SHOWN_STATUS) return `"${characters.join('')}"`;
-	return `"${characters.slice(0, MAX_SHOWN_STATUS).join('')}…" (${characters.length} characters in all)`;
+	return `"${characters.slice(0, MAX_SHOWN_STATUS).join('')}…" (${[...status].length} characters in all)`;
 }
 
 /** Builds the error for a reply whose status is not Success. */

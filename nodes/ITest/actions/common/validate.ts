@@ -40,7 +40,9 @@ export function getText(this: IExecuteFunctions, name: string, itemIndex: number
 			this,
 			itemIndex,
 			`Invalid value for ${name}: the number ${String(value)} cannot be sent exactly`,
-			'Numbers beyond 9007199254740991 lose their last digits on the way to this node. Store the value as text in the source, such as a text column in the sheet.',
+			Number.isFinite(value)
+				? 'Numbers beyond 9007199254740991 lose their last digits on the way to this node. Store the value as text in the source, such as a text column in the sheet.'
+				: 'The input holds no usable number here, often the result of a calculation that failed. Check the node that produced the field.',
 		);
 	}
 	if (typeof value === 'object') {
@@ -109,7 +111,9 @@ export function getChoice(
 	const value = getText.call(this, name, itemIndex).trim().toLowerCase();
 	if (choices.some(([choice]) => choice === value)) return value;
 	// A sheet may hold the label the node shows, such as "Company Administrator" for admin.
-	const byLabel = choices.find(([, choiceLabel]) => choiceLabel.toLowerCase() === value);
+	// NFKC makes the micro sign of "µ-Law" the Greek letter mu that upper case "Μ-LAW" lowers to.
+	const labelKey = (text: string) => text.normalize('NFKC').toLowerCase();
+	const byLabel = choices.find(([, choiceLabel]) => labelKey(choiceLabel) === labelKey(value));
 	if (byLabel) return byLabel[0];
 
 	const values = choices.map(([choice]) => choice);

@@ -71,8 +71,12 @@ const COMMA = 0x2c;
 const SEMICOLON = 0x3b;
 const TAB = 0x09;
 const DOT = 0x2e;
-/** A number a spreadsheet stored as a number and wrote with a decimal part: 447700900123.0 */
-const DECIMAL_ZEROS = /^\+?\d{7,}\.0{1,2}$/;
+/**
+ * A number a spreadsheet stored as a number and wrote with a decimal part: a line ending in .0
+ * or .00 (447700900123.0, 44 7700 900123.0), or a run of digits with one dot and a decimal part
+ * (447700900123.5). A dot only groups digits when every part is a group, as in 44.7700.900.123.
+ */
+const DECIMAL_PART = /(\d\.0{1,2}$)|(^\+?\d{7,}\.\d+$)/;
 /** A long number a spreadsheet shows in scientific notation: 4.47700900123E+11 */
 const SCIENTIFIC = /^\+?\d(\.\d+)?e\+?\d+$/i;
 const LETTER = /^\p{L}$/u;
@@ -93,8 +97,8 @@ function textOf(units: Uint8Array | string, start: number, end: number): string 
 /** Recognises the two ways a spreadsheet spoils a number it stored as a number. */
 function findSpreadsheetNumberProblem(text: string): string | undefined {
 	const advice = 'format the column as text in the spreadsheet and export it again';
-	if (DECIMAL_ZEROS.test(text)) {
-		return `ends in a decimal part "${text.slice(text.indexOf('.'))}", as a spreadsheet writes a number stored as a number; remove it, or ${advice}`;
+	if (DECIMAL_PART.test(text)) {
+		return `ends in a decimal part "${text.slice(text.lastIndexOf('.'))}", as a spreadsheet writes a number stored as a number; remove it, or ${advice}`;
 	}
 	if (SCIENTIFIC.test(text)) {
 		return `is in scientific notation, as a spreadsheet shows a long number stored as a number, and its last digits may be lost; ${advice}`;
@@ -178,6 +182,7 @@ class NumberParser {
 		let separator = -1;
 		let laterPlus = false;
 		let columnSeparator = -1;
+		let hasDot = false;
 
 		for (let index = first; index < last; index++) {
 			const code = unitAt(units, index);
@@ -192,6 +197,7 @@ class NumberParser {
 				else laterPlus = true;
 			} else if (isSeparator(code)) {
 				if (separator === -1) separator = code;
+				if (code === DOT) hasDot = true;
 				// "+44 (0)20 …": the 0 in brackets is the national trunk prefix, dialled only from inside the country.
 				if (
 					normalize &&
@@ -217,7 +223,7 @@ class NumberParser {
 				`has several columns (separated by ${describeCharacter(String.fromCharCode(columnSeparator))}); a numbers file has one number per line, so keep only the number column, or set Source to Input Items and name the Number Field`,
 			);
 		}
-		if (letter || separator === DOT) {
+		if (letter || hasDot) {
 			const spreadsheetProblem = findSpreadsheetNumberProblem(textOf(units, first, last));
 			if (spreadsheetProblem) return this.reject(spreadsheetProblem);
 		}

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
 import type { FailureContext } from '../../../../nodes/ITest/transport/errors';
-import { MAX_SHOWN_STATUS, statusError } from '../../../../nodes/ITest/transport/errors';
+import { MAX_SHOWN_STATUS, statusError, unexpectedReplyError } from '../../../../nodes/ITest/transport/errors';
 
 const node: INode = {
 	id: 'node-1',
@@ -39,6 +39,20 @@ describe('status in error messages', () => {
 
 		expect(message).toBe(
 			`iTest could not create or update company "C-1": "${'x'.repeat(MAX_SHOWN_STATUS)}…" (325 characters in all) [item 3]`,
+		);
+	});
+
+	test('length counts the status as received', () => {
+		const status = `emulator-secret ${'x'.repeat(MAX_SHOWN_STATUS)}`;
+
+		expect(statusError(context, status).message).toContain(`(${MAX_SHOWN_STATUS + 16} characters in all)`);
+	});
+
+	test('other error texts lose control characters too', () => {
+		const error = unexpectedReplyError(context, 'expected a <Company> document but got <Foo\u0001bar>');
+
+		expect(error.message).toBe(
+			'iTest sent an unexpected reply while trying to create or update company "C-1": expected a <Company> document but got <Foo\uFFFDbar> [item 3]',
 		);
 	});
 

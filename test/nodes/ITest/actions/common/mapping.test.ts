@@ -70,6 +70,9 @@ describe('Map Automatically', () => {
 		expect(outputJson(result)[0].errorDescription).toBe(
 			'Numbers beyond 9007199254740991 lose their last digits on the way to this node. Store the value as text in the source, such as a text column in the sheet.',
 		);
+		expect(outputJson(result)[1].errorDescription).toBe(
+			'The input holds no usable number here, often the result of a calculation that failed. Check the node that produced the field.',
+		);
 	});
 
 	test('ignores values left in the node', async () => {

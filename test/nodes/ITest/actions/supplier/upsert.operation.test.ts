@@ -45,7 +45,7 @@ describe('supplier upsert', () => {
 	});
 
 	test('type and codec accept the labels shown', async () => {
-		await runITest(emulator(), { ...base, type: 'SMS', codec: 'g.711 µ-law' });
+		await runITest(emulator(), { ...base, type: 'SMS', codec: 'G.711 Μ-LAW' });
 
 		expect(emulator().requests[1].rawQuery).toBe('t=5020&cid=C-1&sid=S-12&name=Carrier%20Route%20A&type=sms&codec=ulaw');
 	});
