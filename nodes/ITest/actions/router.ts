@@ -141,8 +141,8 @@ async function runAllItems(
 		if ('error' in group) {
 			const failure = toNodeFailure.call(this, group.error, group.itemIndexes[0]);
 			if (!this.continueOnFail()) throw failure;
-			// The output pairs with every item of the group; itemIndex names the item at fault,
-			// such as the one holding the first rejected line, as the message does.
+			// The output pairs with every item of the group. Its itemIndex names the item at fault,
+			// such as the one with the first rejected line, as the message does.
 			const failedItem = failure.context.itemIndex;
 			const itemIndex = typeof failedItem === 'number' ? failedItem : group.itemIndexes[0];
 			return { json: errorJson(failure, itemIndex), pairedItem };

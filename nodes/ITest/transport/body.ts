@@ -63,7 +63,7 @@ function applyLimit(body: Buffer, limits: BodyLimits): BodyReadResult {
 	return { ok: false, problem: 'tooLarge', bytesRead: body.length };
 }
 
-/** The reason the timer of a finished read is cancelled with. */
+/** Abort reason for the timer of a finished read. */
 const READ_FINISHED = new Error('The reply was read before its timeout');
 
 /**

@@ -252,7 +252,7 @@ export function unexpectedReplyError(context: FailureContext, detail: string): N
 	);
 }
 
-/** Longest part of iTest's status quoted in a message; the error keeps it whole as iTestStatus. */
+/** Maximum number of characters of iTest's status quoted in a message. The error keeps the whole status as iTestStatus. */
 export const MAX_SHOWN_STATUS = 300;
 
 /**
@@ -268,10 +268,10 @@ function showStatus(status: string, secrets: string[]): string {
 
 /** Builds the error for a reply whose status is not Success. */
 export function statusError(context: FailureContext, status: string): NodeApiError {
-	const shown = showStatus(status, context.secrets);
+	const quotedStatus = showStatus(status, context.secrets);
 	return apiError(
 		context,
-		`iTest could not ${context.action}: ${shown}`,
+		`iTest could not ${context.action}: ${quotedStatus}`,
 		'iTest answered with this status instead of Success. Check the values of this item against the message; if the status mentions the login, check the iTest credential.',
 		{ iTestStatus: status },
 	);

@@ -152,8 +152,8 @@ function emptyWorkflow(webhookPath) {
 }
 
 /**
- * The iTest node's parameters for a user upsert: each field mapped with an expression, or
- * Mapping Mode set to Map Automatically, which reads the same fields from the items by name.
+ * Returns the iTest node's parameters for a user upsert: each field mapped with an expression,
+ * or Mapping Mode set to Map Automatically, which reads the same fields from the items by name.
  * @param {'expressions' | 'automatic'} mapping
  * @param {Record<string, unknown>} options
  */

@@ -2,8 +2,8 @@
  * Mapping Mode: where the per-item operations read a record's fields. With Map Each Field Below
  * they are the node's parameters, typed or mapped with expressions. With Map Automatically they
  * are the input item's fields of the same name, read directly, so n8n evaluates no expression
- * for them. In n8n 2.41.1 the five expressions of a mapped user upsert took about as much CPU as
- * all the rest of the item's work (docs/benchmarks.md has the figures).
+ * for them. In n8n 2.41.1 the five expressions of a mapped user upsert took more CPU than all the
+ * rest of the item's work (docs/benchmarks.md has the figures).
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, NodeParameterValueType } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -35,8 +35,8 @@ export const mappingModeField: INodeProperties = {
 };
 
 /**
- * Marks an operation's record fields, the values that describe the record: they show only while
- * Mapping Mode is Map Each Field Below, and with Map Automatically the input items supply them.
+ * Marks an operation's record fields, the values that describe the record. They show only while
+ * Mapping Mode is Map Each Field Below, because with Map Automatically the input items supply them.
  */
 export function recordFields(fields: INodeProperties[]): INodeProperties[] {
 	return fields.map(
@@ -77,7 +77,7 @@ class InputMapping {
 
 	readonly #items: INodeExecutionData[];
 
-	/** Input field names of the last item read, by normalised name; items are read field after field. */
+	/** Input field names of the last item read, by normalised name. An item's fields are read one after another. */
 	#cachedItem = -1;
 
 	#cachedKeys = new Map<string, string[]>();
@@ -106,8 +106,8 @@ class InputMapping {
 	}
 
 	/**
-	 * Returns the item's value for a record field. An optional field that the item lacks, or holds
-	 * empty, gets the field's default.
+	 * Returns the item's value for a record field. An optional field that is missing from the item,
+	 * or empty, gets the field's default.
 	 */
 	read(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
 		const field = this.#fields.get(name) as RecordField;

@@ -110,7 +110,7 @@ export function getChoice(
 ): string {
 	const value = getText.call(this, name, itemIndex).trim().toLowerCase();
 	if (choices.some(([choice]) => choice === value)) return value;
-	// A sheet may hold the label the node shows, such as "Company Administrator" for admin.
+	// A sheet may contain the label the node shows, such as "Company Administrator" for admin.
 	// NFKC makes the micro sign of "µ-Law" the Greek letter mu that upper case "Μ-LAW" lowers to.
 	const labelKey = (text: string) => text.normalize('NFKC').toLowerCase();
 	const byLabel = choices.find(([, choiceLabel]) => labelKey(choiceLabel) === labelKey(value));

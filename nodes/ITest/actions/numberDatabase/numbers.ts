@@ -72,9 +72,9 @@ const SEMICOLON = 0x3b;
 const TAB = 0x09;
 const DOT = 0x2e;
 /**
- * A number a spreadsheet stored as a number and wrote with a decimal part: a line ending in .0
- * or .00 (447700900123.0, 44 7700 900123.0), or a run of digits with one dot and a decimal part
- * (447700900123.5). A dot only groups digits when every part is a group, as in 44.7700.900.123.
+ * Number that a spreadsheet wrote with a decimal part: a line ending in .0 or .00
+ * (447700900123.0), or seven or more digits, one dot and more digits (447700900123.5).
+ * Dots between shorter groups, as in 44.7700.900.123, format the number instead.
  */
 const DECIMAL_PART = /(\d\.0{1,2}$)|(^\+?\d{7,}\.\d+$)/;
 /** A long number a spreadsheet shows in scientific notation: 4.47700900123E+11 */
@@ -94,7 +94,7 @@ function textOf(units: Uint8Array | string, start: number, end: number): string 
 	return Buffer.from(units.buffer, units.byteOffset + start, end - start).toString('latin1');
 }
 
-/** Recognises the two ways a spreadsheet spoils a number it stored as a number. */
+/** Returns why a line looks like a number cell that a spreadsheet wrote badly, or undefined. */
 function findSpreadsheetNumberProblem(text: string): string | undefined {
 	const advice = 'format the column as text in the spreadsheet and export it again';
 	if (DECIMAL_PART.test(text)) {
