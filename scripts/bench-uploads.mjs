@@ -26,6 +26,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+import processes from './lib/bench/processes.js';
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scriptPath = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -99,60 +101,6 @@ function parseArguments(argv) {
 // Parent: bundle the harness, start the emulator, run one child process per measurement.
 
 /**
- * Bundles the test harness with the node and credential into one CommonJS file, with packages
- * left as imports, so a plain Node process can run the TypeScript sources.
- * @param {string} outFile
- */
-async function bundleHarness(outFile) {
-	const esbuild = require('esbuild');
-	await esbuild.build({
-		stdin: {
-			contents: [
-				"export { executeNode, binaryItem } from './test/harness/index.ts';",
-				"export { ITest } from './nodes/ITest/ITest.node.ts';",
-				"export { ITestApi } from './credentials/ITestApi.credentials.ts';",
-			].join('\n'),
-			resolveDir: repoRoot,
-			loader: 'ts',
-		},
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		packages: 'external',
-		outfile: outFile,
-		logLevel: 'warning',
-	});
-}
-
-/**
- * Starts the emulator CLI and resolves with its URL once it listens.
- * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
- */
-function startEmulatorProcess() {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(repoRoot, 'emulator', 'cli.js'), '--port', '0'], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		let output = '';
-		child.once('error', reject);
-		child.once('exit', (code) => reject(new Error(`The emulator exited with code ${code} before it listened`)));
-		child.stdout.on('data', (chunk) => {
-			output += chunk;
-			const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-			if (!match) return;
-			child.removeAllListeners('exit');
-			const stop = () =>
-				new Promise((done) => {
-					child.once('exit', () => done(undefined));
-					child.kill('SIGTERM');
-				});
-			resolve({ url: match[1], stop });
-		});
-	});
-}
-
-/**
  * Runs one measurement in a fresh process and returns its result.
  * @param {object} config
  * @param {string} scratchDir
@@ -204,8 +152,8 @@ async function runParent(options) {
 	const scratchDir = path.join(repoRoot, '.tmp', `bench-uploads-${Date.now()}-${process.pid}`);
 	fs.mkdirSync(scratchDir, { recursive: true });
 	const bundlePath = path.join(scratchDir, 'harness.cjs');
-	await bundleHarness(bundlePath);
-	const emulator = await startEmulatorProcess();
+	await processes.bundleHarness(bundlePath);
+	const emulator = await processes.startEmulatorProcess();
 
 	try {
 		console.log(`Machine: ${describeMachine()}`);

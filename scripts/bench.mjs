@@ -28,6 +28,7 @@ import n8n from './lib/n8n.js';
 import runtime from './lib/runtime.js';
 import workspace from './lib/workspace.js';
 import clients from './lib/bench/clients.js';
+import processes from './lib/bench/processes.js';
 import workflows from './lib/bench/workflows.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,63 +78,10 @@ function parseArguments(argv) {
 // ---------------------------------------------------------------------------------------------
 // Emulator, in its own process so that its CPU time is not counted with any client's.
 
-/** @returns {Promise<{ url: string, setLatency: (ms: number) => Promise<void>, stop: () => Promise<void> }>} */
-function startEmulatorProcess() {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(repoRoot, 'emulator', 'cli.js'), '--port', '0'], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		let output = '';
-		child.once('error', reject);
-		child.once('exit', (code) => reject(new Error(`The emulator exited with code ${code} before it listened`)));
-		child.stdout.on('data', (chunk) => {
-			output += chunk;
-			const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-			if (!match) return;
-			child.removeAllListeners('exit');
-			const url = match[1];
-			const setLatency = async (/** @type {number} */ ms) => {
-				const response = await n8n.httpRequest('POST', `${url}__emulator/options`, {
-					headers: { 'Content-Type': 'application/json' },
-					body: JSON.stringify({ latencyMs: ms }),
-				});
-				if (response.status !== 200) throw new Error(`Setting the emulator's latency failed: HTTP ${response.status} ${response.body}`);
-			};
-			const stop = () =>
-				new Promise((done) => {
-					child.once('exit', () => done(undefined));
-					child.kill('SIGTERM');
-				});
-			resolve({ url, setLatency, stop });
-		});
-	});
-}
 
 // ---------------------------------------------------------------------------------------------
 // The node in n8n-core, in a child process per run.
 
-/** @param {string} outFile */
-async function bundleHarness(outFile) {
-	const esbuild = require('esbuild');
-	await esbuild.build({
-		stdin: {
-			contents: [
-				"export { executeNode } from './test/harness/index.ts';",
-				"export { ITest } from './nodes/ITest/ITest.node.ts';",
-				"export { ITestApi } from './credentials/ITestApi.credentials.ts';",
-			].join('\n'),
-			resolveDir: repoRoot,
-			loader: 'ts',
-		},
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		target: 'node20',
-		packages: 'external',
-		outfile: outFile,
-		logLevel: 'warning',
-	});
-}
 
 /**
  * @typedef {object} HarnessConfig
@@ -346,8 +294,8 @@ async function runParent(options) {
 	if (!hasParallelOption) out(`The node has no "${PARALLEL_OPTION}" option: it is measured at 1 request in flight only.`);
 
 	const bundlePath = path.join(home, 'harness.cjs');
-	await bundleHarness(bundlePath);
-	const emulator = await startEmulatorProcess();
+	await processes.bundleHarness(bundlePath);
+	const emulator = await processes.startEmulatorProcess();
 	/** @type {N8nBench | undefined} */
 	let bench;
 	const results = new Results();

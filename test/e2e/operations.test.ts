@@ -12,6 +12,7 @@ import {
 	postMultipart,
 	isStoredAsBinaryFile,
 } from './support';
+import { numberFile } from '../nodes/ITest/numberFile';
 
 const TIMEOUT_MS = 60_000;
 const MASK = '***';
@@ -312,10 +313,7 @@ describe('number database uploads', () => {
 		const company = await run('e2e/company-upsert', [{ row: 1, companyId: 'OPS-C9', name: 'Ops Bulk', enabled: true }]);
 		expect(company[0].success).toBe(true);
 		const count = 1_000_000;
-		const content = Buffer.alloc(count * 13);
-		for (let index = 0; index < count; index++) {
-			content.write(`44770${String(index).padStart(7, '0')}\n`, index * 13, 'latin1');
-		}
+		const content = numberFile(count);
 		const since = await lastRequestId();
 		const response = await postMultipart(
 			'e2e/import-numbers',

@@ -1,10 +1,5 @@
 import { BufferFile } from '../../../../nodes/ITest/transport/bufferFile';
-
-function numberFile(count: number): Buffer {
-	const data = Buffer.alloc(count * 13);
-	for (let index = 0; index < count; index++) data.write(`44770${String(index).padStart(7, '0')}\n`, index * 13, 'latin1');
-	return data;
-}
+import { numberFile } from '../numberFile';
 
 async function readChunks(file: Blob): Promise<Uint8Array[]> {
 	const chunks: Uint8Array[] = [];

@@ -2,6 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { binaryItem, readBinary } from '../../../../harness';
 import { createCompany, outputJson, runITest, thrownError, useEmulator } from '../../setup';
+import { numberFile } from '../../numberFile';
 
 const emulator = useEmulator();
 
@@ -365,10 +366,7 @@ describe('numberDatabase importNumbers', () => {
 
 	test('a million numbers are uploaded', async () => {
 		const count = 1_000_000;
-		const file = Buffer.alloc(count * 13);
-		for (let index = 0; index < count; index++) {
-			file.write(`44770${String(index).padStart(7, '0')}\n`, index * 13, 'latin1');
-		}
+		const file = numberFile(count);
 		const result = await runITest(emulator(), base, { items: [binaryItem(file, 'million.txt', 'text/plain')] });
 
 		expect(outputJson(result)[0]).toMatchObject({ fileSize: 13_000_000, linesRead: count, linesSent: count, rejected: 0 });
