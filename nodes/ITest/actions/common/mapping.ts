@@ -77,9 +77,10 @@ class InputMapping {
 
 	readonly #items: INodeExecutionData[];
 
-	/** Input field names of the last item read, by normalised name. An item's fields are read one after another. */
+	/** Index of the item last read. An item's fields are read one after another, so one is cached. */
 	#cachedItem = -1;
 
+	/** Input field names of the item last read, by normalised name. */
 	#cachedKeys = new Map<string, string[]>();
 
 	constructor(fields: RecordField[], items: INodeExecutionData[]) {
@@ -113,7 +114,7 @@ class InputMapping {
 		const field = this.#fields.get(name) as RecordField;
 		const keys = this.#keysOf(itemIndex);
 		const found = field.keys.flatMap((key) => keys.get(key) ?? []);
-		const expectedNames = `${field.name} or "${field.label}"`;
+		const rule = `With Mapping Mode set to Map Automatically, ${field.label} comes from the input field named ${field.name} or "${field.label}", ignoring case, spaces, dashes and underscores.`;
 
 		if (found.length > 1) {
 			throw new NodeOperationError(
@@ -121,7 +122,7 @@ class InputMapping {
 				`${found.length} input fields match ${field.label}: ${found.map((key) => `"${key}"`).join(', ')} [item ${itemIndex}]`,
 				{
 					itemIndex,
-					description: `With Mapping Mode set to Map Automatically, ${field.label} comes from the input field named ${expectedNames}, ignoring case, spaces, dashes and underscores. Keep only one of these fields, or set Mapping Mode to Map Each Field Below.`,
+					description: `${rule} Keep only one of these fields, or set Mapping Mode to Map Each Field Below.`,
 				},
 			);
 		}
@@ -137,7 +138,7 @@ class InputMapping {
 			`The input item has no field for ${field.label} [item ${itemIndex}]`,
 			{
 				itemIndex,
-				description: `With Mapping Mode set to Map Automatically, ${field.label} comes from the input field named ${expectedNames}, ignoring case, spaces, dashes and underscores. Rename the input field, add it with an Edit Fields (Set) node, or set Mapping Mode to Map Each Field Below.`,
+				description: `${rule} Rename the input field, add it with an Edit Fields (Set) node, or set Mapping Mode to Map Each Field Below.`,
 			},
 		);
 	}
