@@ -1,9 +1,9 @@
 // @ts-check
 'use strict';
 
-// Processes that both benchmarks start: the emulator, in a process of its own so that its memory
-// and CPU time are not counted with the node's, and the bundle that lets a plain Node process run
-// the TypeScript node inside the test harness.
+// What both benchmarks start. The emulator runs in a process of its own, so that its memory and
+// CPU time are not counted with the node's. The bundle lets a plain Node process run the
+// TypeScript node inside the test harness.
 
 const { spawn } = require('child_process');
 const path = require('path');
